@@ -1,0 +1,78 @@
+"""scalargraph: backpropagation on scalar computation graphs, number by number.
+
+>>> import scalargraph as sg
+>>> x, y = sg.Node(3.0, name="x"), sg.Node(-4.0, name="y")
+>>> f = (x + sg.sigmoid(y)) / (sg.sigmoid(x) + (x + y) ** 2)
+>>> f.value
+1.5456448841066441
+>>> f.backward()
+>>> x.grad, y.grad
+(2.0595697955721652, 1.5922327514838093)
+
+The core (nodes, op table, graph, backward, gradcheck) is imported here; the
+diagrams, stepper, plots and CLI are imported only when first used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from .errors import (
+    ArityError,
+    BackwardError,
+    BatchShapeError,
+    DomainError,
+    InputError,
+    MissingDependencyError,
+    OperandTypeError,
+    ParseError,
+    RenderError,
+    ScalargraphError,
+)
+from .functions import (
+    abs,
+    cos,
+    exp,
+    heaviside,
+    log,
+    maximum,
+    minimum,
+    relu,
+    sigmoid,
+    sign,
+    sin,
+    sqrt,
+    tanh,
+)
+from .gradcheck import GradcheckResult, gradcheck
+from .graph import BackwardStats, Graph, topological_order
+from .node import Constant, Group, Node, Param, group
+from .ops import OPS, Op
+
+__version__ = "0.1.0"
+
+# Public names that live outside the core: name -> module, imported on first use.
+_LAZY: dict[str, str] = {}
+
+__all__ = [
+    "Node", "Param", "Constant", "Graph", "BackwardStats", "topological_order",
+    "group", "Group", "gradcheck", "GradcheckResult", "OPS", "Op",
+    "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs",
+    "maximum", "minimum", "heaviside", "sign",
+    "ScalargraphError", "DomainError", "OperandTypeError", "ArityError", "InputError",
+    "BatchShapeError", "BackwardError", "ParseError", "MissingDependencyError", "RenderError",
+    *_LAZY,
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'scalargraph' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,382 @@
+"""Scalar nodes: leaves (inputs, parameters, constants) and the ops that combine them.
+
+Writing ``x * y`` computes the value at once (eagerly) and records the op and
+its inputs, so the graph can later be re-evaluated and differentiated.
+
+>>> from scalargraph import Node
+>>> x, y, z = Node(-2.0, name="x"), Node(5.0, name="y"), Node(-4.0, name="z")
+>>> q = x + y
+>>> f = q * z
+>>> f.value, f.op.name, f.inputs == (q, z), q.grad is None
+(-12.0, 'mul', True, True)
+>>> f.backward()
+>>> x.grad, y.grad, z.grad
+(-4.0, -4.0, 3.0)
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from typing import Any, Optional
+
+from .errors import BatchShapeError, DomainError, InputError, OperandTypeError
+from .namespaces import MATH, numpy_namespace
+from .ops import OPS, Op
+
+__all__ = ["Node", "Param", "Constant", "apply", "as_value", "operand", "group", "Group"]
+
+
+class Group:
+    """A named set of nodes drawn together (a Graphviz cluster). Groups nest.
+
+    >>> import scalargraph as sg
+    >>> with sg.group("layer 1") as g:
+    ...     h = sg.Node(1.0) * 2
+    >>> h.group is g, g.name, g.parent is None
+    (True, 'layer 1', True)
+    """
+
+    __slots__ = ("name", "parent")
+
+    def __init__(self, name: str, parent: Optional["Group"]) -> None:
+        self.name = name
+        self.parent = parent
+
+    def path(self) -> tuple[str, ...]:
+        """Names from the outermost group to this one."""
+        names: list[str] = []
+        g: Optional[Group] = self
+        while g is not None:
+            names.append(g.name)
+            g = g.parent
+        return tuple(reversed(names))
+
+    def __repr__(self) -> str:
+        return f"Group({' / '.join(self.path())!r})"
+
+
+# The innermost open group is last; None when no ``with sg.group(...)`` is open.
+_GROUPS: list[Optional[Group]] = [None]
+
+
+class group:  # noqa: N801 - used as ``with sg.group("name"):``, like a function
+    """Context manager: nodes created inside belong to a named group."""
+
+    def __init__(self, name: str) -> None:
+        if not isinstance(name, str) or not name:
+            raise InputError(f"group name must be a non-empty string, got {name!r}")
+        self.name = name
+
+    def __enter__(self) -> Group:
+        g = Group(self.name, _GROUPS[-1])
+        _GROUPS.append(g)
+        return g
+
+    def __exit__(self, *exc: object) -> None:
+        _GROUPS.pop()
+
+
+class Node:
+    """A scalar (or a batch of independent samples) in a computation graph.
+
+    Fields: ``value``; ``grad`` (None until a backward pass reaches the node);
+    ``name``; ``op`` (an :class:`~scalargraph.ops.Op`, None for leaves);
+    ``inputs`` (a tuple, in argument order); ``group``.
+    """
+
+    __slots__ = ("value", "grad", "name", "op", "_a", "_b", "group")
+    __array_ufunc__ = None  # numpy defers to Node: array * node is a Node, not an object array
+
+    value: Any
+    grad: Any
+    name: Optional[str]
+    op: Optional[Op]
+    group: Optional[Group]
+
+    def __init__(self, value: Any, name: Optional[str] = None) -> None:
+        if name is not None and not isinstance(name, str):
+            raise InputError(f"a node's name must be a string, got {type(name).__name__} {name!r}")
+        self.value = as_value(value, name)
+        self.grad = None
+        self.name = name
+        self.op = None
+        self._a = self._b = None
+        self.group = _GROUPS[-1]
+
+    @property
+    def inputs(self) -> tuple["Node", ...]:
+        """The op's inputs in argument order; ``()`` for a leaf."""
+        if self._a is None:
+            return ()
+        return (self._a,) if self._b is None else (self._a, self._b)
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.op is None
+
+    def named(self, name: str) -> "Node":
+        """Give this node a name (shown on diagrams and in steps); returns the node.
+
+        >>> import scalargraph as sg
+        >>> q = (sg.Node(-2.0) + sg.Node(5.0)).named("q")
+        >>> q.name, q.value
+        ('q', 3.0)
+        """
+        if not isinstance(name, str) or not name:
+            raise InputError(f"a node's name must be a non-empty string, got {name!r}")
+        self.name = name
+        return self
+
+    def backward(self) -> None:
+        """Fill ``.grad`` of every node this one depends on (d self / d node).
+
+        Gradients are recomputed from scratch each call: no silent accumulation.
+        """
+        from .graph import Graph  # graph.py imports this module
+
+        Graph(self).backward()
+
+    def __repr__(self) -> str:
+        kind = type(self).__name__
+        head = repr(self.name) if self.op is None else self.op.name
+        name = f", name={self.name!r}" if self.op is not None and self.name else ""
+        return f"{kind}({head}, value={_short(self.value)}, grad={_short(self.grad)}{name})"
+
+    # ------------------------------------------------------------------ operators
+    def __add__(self, other: Any) -> "Node":
+        return _binary(_ADD, self, operand(other, "+", self))
+
+    def __radd__(self, other: Any) -> "Node":
+        return _binary(_ADD, operand(other, "+", self), self)
+
+    def __sub__(self, other: Any) -> "Node":
+        return _binary(_SUB, self, operand(other, "-", self))
+
+    def __rsub__(self, other: Any) -> "Node":
+        return _binary(_SUB, operand(other, "-", self), self)
+
+    def __mul__(self, other: Any) -> "Node":
+        return _binary(_MUL, self, operand(other, "*", self))
+
+    def __rmul__(self, other: Any) -> "Node":
+        return _binary(_MUL, operand(other, "*", self), self)
+
+    def __truediv__(self, other: Any) -> "Node":
+        return _binary(_DIV, self, operand(other, "/", self))
+
+    def __rtruediv__(self, other: Any) -> "Node":
+        return _binary(_DIV, operand(other, "/", self), self)
+
+    def __pow__(self, other: Any) -> "Node":
+        return _binary(_POW, self, operand(other, "**", self))
+
+    def __rpow__(self, other: Any) -> "Node":
+        return _binary(_POW, operand(other, "**", self), self)
+
+    def __neg__(self) -> "Node":
+        return apply(_NEG, self)
+
+    def __pos__(self) -> "Node":
+        return self
+
+    def __abs__(self) -> "Node":
+        return apply(OPS["abs"], self)
+
+    def _compare(self, other: Any) -> bool:
+        raise TypeError(
+            "Nodes are not ordered: compare their values (a.value < b.value), "
+            "or use sg.maximum / sg.minimum / sg.relu to keep the comparison in the graph"
+        )
+
+    __lt__ = __le__ = __gt__ = __ge__ = _compare
+
+    def __bool__(self) -> bool:
+        raise TypeError(
+            "the truth value of a Node is ambiguous: test node.value instead "
+            "(an `if` on a node would not be part of the graph)"
+        )
+
+    def __float__(self) -> float:
+        raise TypeError(
+            "a Node is not converted to float silently, which would cut it out of the graph: "
+            "use sg.exp(x) rather than math.exp(x), and node.value for the number itself"
+        )
+
+
+class Param(Node):
+    """A trainable leaf. In a binary op it is *attached*: ``x * a`` is "multiply by a".
+
+    A parameter used in several places gets the sum of its contributions.
+
+    >>> import scalargraph as sg
+    >>> x, a = sg.Node(4.0, name="x"), sg.Param(0.5, name="a")
+    >>> F = x * a * a + a          # add_a(mult_a(mult_a(x)))
+    >>> F.backward(); a.grad        # dF/da = 2·x·a + 1
+    5.0
+    """
+
+    __slots__ = ()
+
+
+class Constant(Node):
+    """A fixed number in the graph (``x * 2`` makes one). It never gets a gradient."""
+
+    __slots__ = ()
+
+
+_NODE_NEW = object.__new__
+
+
+def _make(op: Op, value: Any, a: Node, b: Optional[Node]) -> Node:
+    # Bypasses __init__: the value was computed by the op, not given by a user.
+    n = _NODE_NEW(Node)
+    n.value = value
+    n.grad = None
+    n.name = None
+    n.op = op
+    n._a = a
+    n._b = b
+    n.group = _GROUPS[-1]
+    return n
+
+
+def _binary(op: Op, a: Node, b: Node) -> Node:
+    av = a.value
+    bv = b.value
+    if av.__class__ is float and bv.__class__ is float:
+        try:
+            value = op.forward(MATH, av, bv)
+        except (ArithmeticError, ValueError):
+            raise domain_error(op, (av, bv)) from None
+    else:
+        value = evaluate_batch(op, (av, bv))
+    return _make(op, value, a, b)
+
+
+def apply(op: Op, *args: Node) -> Node:
+    """A new node for ``op`` applied to input nodes (the generic path of every op)."""
+    if op.arity == 2:
+        return _binary(op, args[0], args[1])
+    av = args[0].value
+    if av.__class__ is float:
+        try:
+            value = op.forward(MATH, av)
+        except (ArithmeticError, ValueError):
+            raise domain_error(op, (av,)) from None
+    else:
+        value = evaluate_batch(op, (av,))
+    return _make(op, value, args[0], None)
+
+
+def evaluate(op: Op, values: tuple[Any, ...]) -> Any:
+    """``op``'s forward function on input values, with scalargraph's errors."""
+    if all(v.__class__ is float for v in values):
+        try:
+            return op.forward(MATH, *values)
+        except (ArithmeticError, ValueError):
+            raise domain_error(op, values) from None
+    return evaluate_batch(op, values)
+
+
+def evaluate_batch(op: Op, values: tuple[Any, ...]) -> Any:
+    """Forward on numpy batches: shapes must broadcast; floating-point faults raise."""
+    import numpy as np
+
+    try:
+        np.broadcast_shapes(*(np.shape(v) for v in values))
+    except ValueError:
+        shapes = " and ".join(str(np.shape(v)) for v in values)
+        raise BatchShapeError(
+            f"{op.name}: batch shapes {shapes} do not match; every batch in a graph needs "
+            "the same number of samples (or a single scalar value)"
+        ) from None
+    with np.errstate(all="raise", under="ignore"):
+        try:
+            value = op.forward(numpy_namespace(), *values)
+        except (ArithmeticError, ValueError):
+            raise domain_error(op, values) from None
+    return _as_batch(value)
+
+
+def _as_batch(value: Any) -> Any:
+    import numpy as np
+
+    value = np.asarray(value, dtype=float)
+    return float(value) if value.ndim == 0 else value
+
+
+def domain_error(op: Op, values: tuple[Any, ...], what: str = "") -> DomainError:
+    """The error for an op evaluated outside its domain: names op, values and the fix."""
+    got = ", ".join(_short(v) for v in values)
+    where = f" ({what})" if what else ""
+    return DomainError(f"{op.name}{where}: {op.domain}, got {got}. {op.fix}".rstrip())
+
+
+def _short(value: Any) -> str:
+    if value is None or value.__class__ is float:
+        return repr(value)
+    import numpy as np
+
+    arr = np.asarray(value)
+    if arr.ndim == 0:
+        return repr(float(arr))
+    return f"batch{arr.shape} (min {arr.min():.6g}, max {arr.max():.6g})"
+
+
+def as_value(value: Any, name: Optional[str] = None) -> Any:
+    """A leaf value: a finite float, or a numpy array of finite floats (a batch).
+
+    >>> as_value(3), as_value(2.5)
+    (3.0, 2.5)
+    >>> as_value(float("nan"), "x")
+    Traceback (most recent call last):
+    ...
+    scalargraph.errors.InputError: x: a node value must be a finite number, got nan
+    """
+    label = f"{name}: " if name else ""
+    cls = value.__class__
+    if cls is float or (cls is int) or (isinstance(value, (int, float)) and cls is not bool):
+        number = float(value)
+        if not math.isfinite(number):
+            raise InputError(f"{label}a node value must be a finite number, got {number!r}")
+        return number
+    np = sys.modules.get("numpy")
+    if np is not None and isinstance(value, (np.ndarray, np.number)) and value.dtype.kind in "iuf":
+        arr = np.array(value, dtype=float)
+        if not np.all(np.isfinite(arr)):
+            raise InputError(f"{label}a node value must hold finite numbers; this one has NaN or inf")
+        return float(arr) if arr.ndim == 0 else arr
+    if isinstance(value, Node):
+        raise OperandTypeError(f"{label}a node's value must be a number, not another Node ({value!r})")
+    hint = " (for a batch of samples use numpy.array([...]))" if isinstance(value, (list, tuple)) else ""
+    raise OperandTypeError(
+        f"{label}a node value must be an int, float, numpy number or numpy array of numbers, "
+        f"got {type(value).__name__} {value!r}{hint}"
+    )
+
+
+def operand(other: Any, where: str, node: Optional[Node] = None) -> Node:
+    """``other`` as a node: a Node as is, a number as a Constant.
+
+    ``where`` is the operator symbol (with the Node on the other side, ``node``)
+    or the function name, for the error message.
+    """
+    if isinstance(other, Node):
+        return other
+    try:
+        return Constant(other)
+    except OperandTypeError:
+        kind = type(other).__name__
+        if node is None:
+            problem = f"{where}: unsupported argument type '{kind}'"
+        else:
+            problem = f"unsupported operand types for {where}: '{type(node).__name__}' and '{kind}'"
+        raise OperandTypeError(
+            f"{problem}. A Node combines with Nodes and numbers (int, float, numpy); "
+            f"convert the {kind} first, e.g. float(...)"
+        ) from None
+
+
+_ADD, _SUB, _MUL, _DIV = OPS["add"], OPS["sub"], OPS["mul"], OPS["div"]
+_POW, _NEG = OPS["pow"], OPS["neg"]

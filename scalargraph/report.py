@@ -1,0 +1,72 @@
+"""Plain-text tables of a graph's values and gradients.
+
+>>> import scalargraph as sg
+>>> x, y = sg.Node(2.0, name="x"), sg.Node(3.0, name="y")
+>>> g = sg.Graph((x * y).named("f"))
+>>> _ = g.backward()
+>>> print(value_table(g))
+node  op    value  gradient
+x     input     2         3
+y     input     3         2
+f     mul       6         1
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .graph import Graph
+from .node import Constant, Node, Param
+
+__all__ = ["value_table", "label", "kind", "format_number"]
+
+
+def kind(node: Node) -> str:
+    """``input``, ``param``, ``const`` or the op's name."""
+    if node.op is not None:
+        return node.op.name
+    if isinstance(node, Param):
+        return "param"
+    return "const" if isinstance(node, Constant) else "input"
+
+
+def format_number(value: Any, digits: int = 17) -> str:
+    """A float with up to ``digits`` significant digits (the shortest exact form by
+    default); ``not computed`` for None; a short summary for a batch.
+
+    >>> format_number(2.0595697955721652), format_number(None), format_number(1/3, 4)
+    ('2.0595697955721652', 'not computed', '0.3333')
+    """
+    if value is None:
+        return "not computed"
+    if value.__class__ is float:
+        return repr(value) .removesuffix(".0") if digits >= 17 else f"{value:.{digits}g}"
+    import numpy as np
+
+    arr = np.asarray(value)
+    return f"batch{arr.shape} mean {arr.mean():.{min(digits, 6)}g}"
+
+
+def label(node: Node, position: int) -> str:
+    """A readable name: the node's own, a constant's value, or ``op#position``."""
+    if node.name:
+        return node.name
+    if isinstance(node, Constant):
+        return format_number(node.value, 6)
+    return f"{kind(node)}#{position}"
+
+
+def value_table(graph: Graph, digits: int = 17) -> str:
+    """One row per non-constant node in topological order: name, op, value, gradient."""
+    rows = [("node", "op", "value", "gradient")]
+    for i, node in enumerate(graph.nodes):
+        if isinstance(node, Constant):
+            continue
+        rows.append((label(node, i), kind(node), format_number(node.value, digits),
+                     format_number(node.grad, digits)))
+    widths = [max(len(r[c]) for r in rows) for c in range(4)]
+    lines = []
+    for r in rows:
+        cells = [r[0].ljust(widths[0]), r[1].ljust(widths[1]), r[2].rjust(widths[2]), r[3].rjust(widths[3])]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
