@@ -27,6 +27,8 @@ demo: $(VENV)/.installed
 	$(BIN)/scalargraph demo --out $(OUT)
 
 test: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 bench: $(VENV)/.installed-bench

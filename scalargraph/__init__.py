@@ -52,8 +52,18 @@ from .ops import OPS, Op
 
 __version__ = "0.1.0"
 
-# Public names that live outside the core: name -> module, imported on first use.
-_LAZY: dict[str, str] = {}
+# Public names that live outside the core: name -> module, imported on first use,
+# so that `import scalargraph` stays light.
+_LAZY: dict[str, str] = {
+    "draw": ".diagram", "Diagram": ".diagram",                 # diagrams
+    "steps": ".stepper", "Step": ".stepper",                   # stepping through the chain rule
+    "player": ".player", "Player": ".player", "stepper": ".player",
+    "quiz": ".quiz", "tape": ".tape", "staged_code": ".staged",
+    "backward_paths": ".paths", "cost": ".paths",               # teaching tools
+    "jvp": ".forward_mode", "grad": ".higher", "parse": ".parse",
+}
+# Subpackages reachable as attributes: sg.nn, sg.plot, sg.examples.
+_SUBMODULES = ("nn", "plot", "examples")
 
 __all__ = [
     "Node", "Param", "Constant", "Graph", "BackwardStats", "topological_order",
@@ -69,9 +79,12 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name], __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'scalargraph' has no attribute {name!r}")
+    elif name in _SUBMODULES:
+        value = importlib.import_module("." + name, __name__)
+    else:
+        raise AttributeError(f"module 'scalargraph' has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:

@@ -15,16 +15,16 @@ log: the input must be positive, got -1.0. Shift or clip the input first, e.g. l
 from __future__ import annotations
 
 __all__ = [
-    "ScalargraphError",
-    "DomainError",
-    "OperandTypeError",
     "ArityError",
-    "InputError",
-    "BatchShapeError",
     "BackwardError",
-    "ParseError",
+    "BatchShapeError",
+    "DomainError",
+    "InputError",
     "MissingDependencyError",
+    "OperandTypeError",
+    "ParseError",
     "RenderError",
+    "ScalargraphError",
 ]
 
 

@@ -15,16 +15,29 @@ scalargraph.errors.ArityError: exp() takes 1 argument (x), got 2
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import SimpleNamespace
-from typing import Any, Callable
+from typing import Any
 
 from .errors import ArityError
 from .node import Node, apply, operand
 from .ops import FUNCTIONS, Op, fill
 
 __all__ = [
-    "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs",
-    "maximum", "minimum", "heaviside", "sign", "NODES",
+    "NODES",
+    "abs",
+    "cos",
+    "exp",
+    "heaviside",
+    "log",
+    "maximum",
+    "minimum",
+    "relu",
+    "sigmoid",
+    "sign",
+    "sin",
+    "sqrt",
+    "tanh",
 ]
 
 _ARG_NAMES = ("x", "y")
@@ -65,7 +78,7 @@ cos = _function(FUNCTIONS["cos"])
 tanh = _function(FUNCTIONS["tanh"])
 sigmoid = _function(FUNCTIONS["sigmoid"])
 relu = _function(FUNCTIONS["relu"])
-abs = _function(FUNCTIONS["abs"])  # noqa: A001 - sg.abs, like numpy.abs
+abs = _function(FUNCTIONS["abs"])
 maximum = _function(FUNCTIONS["maximum"])
 minimum = _function(FUNCTIONS["minimum"])
 heaviside = _function(FUNCTIONS["heaviside"])

@@ -11,13 +11,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from .graph import Graph
 from .node import Node
 
-__all__ = ["gradcheck", "GradcheckResult", "LeafCheck", "central_difference"]
+__all__ = ["GradcheckResult", "LeafCheck", "central_difference", "gradcheck"]
 
 
 @dataclass(frozen=True)

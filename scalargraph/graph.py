@@ -21,15 +21,16 @@ BackwardStats(nodes=5, derivatives_evaluated=6)
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
-from .errors import BackwardError, DomainError, InputError
+from .errors import BackwardError, InputError
 from .namespaces import MATH, numpy_namespace
 from .node import Constant, Node, Param, as_value, domain_error, evaluate
 
-__all__ = ["Graph", "BackwardStats", "topological_order", "backward_pass"]
+__all__ = ["BackwardStats", "Graph", "backward_pass", "topological_order"]
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,10 @@ def backward_pass(order: list[Node]) -> BackwardStats:
         n.grad = None
     output.grad = 1.0
     evaluated = 0
-    op = values = k = None
+    op: Any = None
+    values: tuple[Any, ...] | None = None
+    inputs: tuple[Any, ...]
+    k: int | None = None
     try:
         with _float_faults_raise():
             for node in reversed(order):
@@ -106,7 +110,8 @@ def backward_pass(order: list[Node]) -> BackwardStats:
                 op = node.op
                 if op is None:
                     continue
-                a, b = node._a, node._b
+                a: Any = node._a  # an op node has one or two inputs
+                b: Any = node._b
                 av = a.value
                 if b is None:
                     inputs, values = (a,), (av,)
@@ -224,12 +229,14 @@ class Graph:
             return self._by_name[name]
         except KeyError:
             known = ", ".join(self._by_name) or "(none: name a leaf with Node(..., name='x'))"
-            raise InputError(f"this graph has no input or parameter named {name!r}; known names: {known}") from None
+            raise InputError(
+                f"this graph has no input or parameter named {name!r}; known names: {known}"
+            ) from None
 
     def __len__(self) -> int:
         return len(self.nodes)
 
-    def __iter__(self) -> Iterable[Node]:  # type: ignore[override]
+    def __iter__(self) -> Iterator[Node]:
         return iter(self.nodes)
 
     def __repr__(self) -> str:

@@ -19,7 +19,7 @@ evaluates the same formula on a different kind of value:
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache
 from types import SimpleNamespace
 from typing import Any
 
@@ -85,7 +85,7 @@ MATH = SimpleNamespace(
 )
 
 
-@lru_cache(maxsize=None)
+@cache
 def numpy_namespace() -> SimpleNamespace:
     """The same functions for numpy arrays; numpy is imported only when asked.
 

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import math
 import sys
-from typing import Any, Optional
+from typing import Any
 
 from .errors import BatchShapeError, DomainError, InputError, OperandTypeError
 from .namespaces import MATH, numpy_namespace
 from .ops import OPS, Op
 
-__all__ = ["Node", "Param", "Constant", "apply", "as_value", "operand", "group", "Group"]
+__all__ = ["Constant", "Group", "Node", "Param", "apply", "as_value", "group", "operand"]
 
 
 class Group:
@@ -39,14 +39,14 @@ class Group:
 
     __slots__ = ("name", "parent")
 
-    def __init__(self, name: str, parent: Optional["Group"]) -> None:
+    def __init__(self, name: str, parent: Group | None) -> None:
         self.name = name
         self.parent = parent
 
     def path(self) -> tuple[str, ...]:
         """Names from the outermost group to this one."""
         names: list[str] = []
-        g: Optional[Group] = self
+        g: Group | None = self
         while g is not None:
             names.append(g.name)
             g = g.parent
@@ -57,7 +57,7 @@ class Group:
 
 
 # The innermost open group is last; None when no ``with sg.group(...)`` is open.
-_GROUPS: list[Optional[Group]] = [None]
+_GROUPS: list[Group | None] = [None]
 
 
 class group:  # noqa: N801 - used as ``with sg.group("name"):``, like a function
@@ -85,16 +85,18 @@ class Node:
     ``inputs`` (a tuple, in argument order); ``group``.
     """
 
-    __slots__ = ("value", "grad", "name", "op", "_a", "_b", "group")
+    __slots__ = ("_a", "_b", "grad", "group", "name", "op", "value")
     __array_ufunc__ = None  # numpy defers to Node: array * node is a Node, not an object array
 
     value: Any
     grad: Any
-    name: Optional[str]
-    op: Optional[Op]
-    group: Optional[Group]
+    name: str | None
+    op: Op | None
+    group: Group | None
+    _a: Node | None
+    _b: Node | None
 
-    def __init__(self, value: Any, name: Optional[str] = None) -> None:
+    def __init__(self, value: Any, name: str | None = None) -> None:
         if name is not None and not isinstance(name, str):
             raise InputError(f"a node's name must be a string, got {type(name).__name__} {name!r}")
         self.value = as_value(value, name)
@@ -105,7 +107,7 @@ class Node:
         self.group = _GROUPS[-1]
 
     @property
-    def inputs(self) -> tuple["Node", ...]:
+    def inputs(self) -> tuple[Node, ...]:
         """The op's inputs in argument order; ``()`` for a leaf."""
         if self._a is None:
             return ()
@@ -115,7 +117,7 @@ class Node:
     def is_leaf(self) -> bool:
         return self.op is None
 
-    def named(self, name: str) -> "Node":
+    def named(self, name: str) -> Node:
         """Give this node a name (shown on diagrams and in steps); returns the node.
 
         >>> import scalargraph as sg
@@ -144,43 +146,43 @@ class Node:
         return f"{kind}({head}, value={_short(self.value)}, grad={_short(self.grad)}{name})"
 
     # ------------------------------------------------------------------ operators
-    def __add__(self, other: Any) -> "Node":
+    def __add__(self, other: Any) -> Node:
         return _binary(_ADD, self, operand(other, "+", self))
 
-    def __radd__(self, other: Any) -> "Node":
+    def __radd__(self, other: Any) -> Node:
         return _binary(_ADD, operand(other, "+", self), self)
 
-    def __sub__(self, other: Any) -> "Node":
+    def __sub__(self, other: Any) -> Node:
         return _binary(_SUB, self, operand(other, "-", self))
 
-    def __rsub__(self, other: Any) -> "Node":
+    def __rsub__(self, other: Any) -> Node:
         return _binary(_SUB, operand(other, "-", self), self)
 
-    def __mul__(self, other: Any) -> "Node":
+    def __mul__(self, other: Any) -> Node:
         return _binary(_MUL, self, operand(other, "*", self))
 
-    def __rmul__(self, other: Any) -> "Node":
+    def __rmul__(self, other: Any) -> Node:
         return _binary(_MUL, operand(other, "*", self), self)
 
-    def __truediv__(self, other: Any) -> "Node":
+    def __truediv__(self, other: Any) -> Node:
         return _binary(_DIV, self, operand(other, "/", self))
 
-    def __rtruediv__(self, other: Any) -> "Node":
+    def __rtruediv__(self, other: Any) -> Node:
         return _binary(_DIV, operand(other, "/", self), self)
 
-    def __pow__(self, other: Any) -> "Node":
+    def __pow__(self, other: Any) -> Node:
         return _binary(_POW, self, operand(other, "**", self))
 
-    def __rpow__(self, other: Any) -> "Node":
+    def __rpow__(self, other: Any) -> Node:
         return _binary(_POW, operand(other, "**", self), self)
 
-    def __neg__(self) -> "Node":
+    def __neg__(self) -> Node:
         return apply(_NEG, self)
 
-    def __pos__(self) -> "Node":
+    def __pos__(self) -> Node:
         return self
 
-    def __abs__(self) -> "Node":
+    def __abs__(self) -> Node:
         return apply(OPS["abs"], self)
 
     def _compare(self, other: Any) -> bool:
@@ -228,7 +230,7 @@ class Constant(Node):
 _NODE_NEW = object.__new__
 
 
-def _make(op: Op, value: Any, a: Node, b: Optional[Node]) -> Node:
+def _make(op: Op, value: Any, a: Node, b: Node | None) -> Node:
     # Bypasses __init__: the value was computed by the op, not given by a user.
     n = _NODE_NEW(Node)
     n.value = value
@@ -324,7 +326,7 @@ def _short(value: Any) -> str:
     return f"batch{arr.shape} (min {arr.min():.6g}, max {arr.max():.6g})"
 
 
-def as_value(value: Any, name: Optional[str] = None) -> Any:
+def as_value(value: Any, name: str | None = None) -> Any:
     """A leaf value: a finite float, or a numpy array of finite floats (a batch).
 
     >>> as_value(3), as_value(2.5)
@@ -356,7 +358,7 @@ def as_value(value: Any, name: Optional[str] = None) -> Any:
     )
 
 
-def operand(other: Any, where: str, node: Optional[Node] = None) -> Node:
+def operand(other: Any, where: str, node: Node | None = None) -> Node:
     """``other`` as a node: a Node as is, a number as a Constant.
 
     ``where`` is the operator symbol (with the Node on the other side, ``node``)

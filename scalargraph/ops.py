@@ -20,10 +20,11 @@ Template placeholders: ``‹a›`` and ``‹b›`` are the inputs, ``‹out›``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
-__all__ = ["Op", "OPS", "FUNCTIONS", "fill"]
+__all__ = ["FUNCTIONS", "OPS", "Op", "fill"]
 
 Fn = Callable[..., Any]
 

@@ -18,7 +18,7 @@ from typing import Any
 from .graph import Graph
 from .node import Constant, Node, Param
 
-__all__ = ["value_table", "label", "kind", "format_number"]
+__all__ = ["format_number", "kind", "label", "value_table"]
 
 
 def kind(node: Node) -> str:

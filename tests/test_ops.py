@@ -5,12 +5,11 @@ from __future__ import annotations
 import math
 
 import pytest
+from conftest import central_diff
 
 import scalargraph as sg
 from scalargraph.namespaces import MATH
 from scalargraph.ops import OPS, fill
-
-from conftest import central_diff
 
 CASES = [(op, point) for op in OPS.values() for point in op.points]
 
@@ -23,7 +22,7 @@ def _id(case):
 @pytest.mark.parametrize("case", CASES, ids=[_id(c) for c in CASES])
 def test_local_derivatives_match_central_differences(case):
     op, point = case
-    forward = lambda *args: op.forward(MATH, *args)  # noqa: E731
+    forward = lambda *args: op.forward(MATH, *args)
     out = forward(*point)
     for k, derivative in enumerate(op.derivatives):
         expected = central_diff(forward, point, k)

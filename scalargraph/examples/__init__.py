@@ -7,4 +7,4 @@
 
 from .worked import EXAMPLES, Example, circuit, cs231n_staged, param_attached, sigmoid_neuron
 
-__all__ = ["EXAMPLES", "Example", "circuit", "cs231n_staged", "sigmoid_neuron", "param_attached"]
+__all__ = ["EXAMPLES", "Example", "circuit", "cs231n_staged", "param_attached", "sigmoid_neuron"]

@@ -14,13 +14,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from ..functions import sigmoid
 from ..node import Node, Param
 
-__all__ = ["Example", "EXAMPLES", "cs231n_staged", "circuit", "sigmoid_neuron", "param_attached"]
+__all__ = ["EXAMPLES", "Example", "circuit", "cs231n_staged", "param_attached", "sigmoid_neuron"]
 
 
 @dataclass
