@@ -1,0 +1,202 @@
+"""Core engine speed and memory, side by side with micrograd (and PyTorch when installed).
+
+1. micrograd's own workload: MLP(2, [16, 16, 1]) written with plain ops (each neuron
+   ``w_1*x_1 + ... + w_n*x_n + b``, relu on hidden layers) over 100 points, squared error
+   summed, one backward: graph building + backward, the same weights and data for every engine.
+2. Bytes per op of a ``y = y * c`` chain (tracemalloc), c a number and c a node made once.
+
+Run alone: ``python benchmarks/bench_core.py``.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from common import allocated_bytes, best_of, main, row
+
+import scalargraph as sg
+
+__all__ = ["ENGINES", "Engine", "mlp_loss", "rows"]
+
+SIZES = (2, 16, 16, 1)
+POINTS = 100
+CHAIN = 100_000
+
+
+@dataclass(frozen=True)
+class Engine:
+    """How one autodiff engine makes parameters and inputs, applies relu and runs backward."""
+
+    name: str
+    param: Callable[[float], Any]
+    leaf: Callable[[float], Any]
+    relu: Callable[[Any], Any]
+    backward: Callable[[Any], None]
+    grad: Callable[[Any], float]
+
+
+def weights(seed: int = 0) -> list[list[tuple[list[float], float]]]:
+    """Per layer, per neuron: (input weights, bias), uniform in [-1, 1]."""
+    rng = random.Random(seed)
+    return [[([rng.uniform(-1, 1) for _ in range(n_in)], rng.uniform(-1, 1)) for _ in range(n_out)]
+            for n_in, n_out in zip(SIZES, SIZES[1:])]
+
+
+def data(seed: int = 1) -> list[tuple[tuple[float, float], float]]:
+    """100 points in [-2, 2]^2 labelled +-1 by a circle."""
+    rng = random.Random(seed)
+    points = [(rng.uniform(-2, 2), rng.uniform(-2, 2)) for _ in range(POINTS)]
+    return [((a, b), 1.0 if a * a + b * b < 2 else -1.0) for a, b in points]
+
+
+def mlp_loss(engine: Engine, params: list[list[tuple[list[Any], Any]]],
+             points: list[tuple[tuple[float, float], float]]) -> Any:
+    """Sum over the points of (MLP(x) - y)², written with plain ops only."""
+    leaf, relu = engine.leaf, engine.relu
+    last = len(params) - 1
+    loss: Any = None
+    for x, y in points:
+        acts = [leaf(v) for v in x]
+        for depth, layer in enumerate(params):
+            outs = []
+            for w, b in layer:
+                act = w[0] * acts[0]
+                for wi, xi in zip(w[1:], acts[1:]):
+                    act = act + wi * xi
+                act = act + b
+                outs.append(act if depth == last else relu(act))
+            acts = outs
+        d = acts[0] - y
+        loss = d * d if loss is None else loss + d * d
+    return loss
+
+
+def make_params(engine: Engine) -> list[list[tuple[list[Any], Any]]]:
+    return [[([engine.param(v) for v in w], engine.param(b)) for w, b in layer] for layer in weights()]
+
+
+def _scalargraph() -> Engine:
+    def backward(loss: sg.Node) -> None:
+        loss.backward()
+
+    return Engine("scalargraph", sg.Param, sg.Node, sg.relu, backward, lambda p: p.grad)
+
+
+def _micrograd() -> Engine | None:
+    try:
+        from micrograd.engine import Value
+    except ImportError:
+        return None
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 100_000))  # its topological sort recurses
+
+    def backward(loss: Any) -> None:
+        loss.backward()
+
+    return Engine("micrograd 0.1.0", Value, Value, lambda v: v.relu(), backward, lambda p: p.grad)
+
+
+def _torch() -> Engine | None:
+    try:
+        import torch
+    except ImportError:
+        return None
+
+    def param(v: float) -> Any:
+        return torch.tensor(v, dtype=torch.float64, requires_grad=True)
+
+    def leaf(v: float) -> Any:
+        return torch.tensor(v, dtype=torch.float64)
+
+    def backward(loss: Any) -> None:
+        loss.backward()
+
+    return Engine(f"PyTorch {torch.__version__} (0-d float64)", param, leaf, torch.relu, backward,
+                  lambda p: float(p.grad))
+
+
+def ENGINES() -> dict[str, Engine]:  # noqa: N802 - a table, built on call (imports are optional)
+    """scalargraph and the baselines that are installed."""
+    found = {"scalargraph": _scalargraph(), "micrograd": _micrograd(), "torch": _torch()}
+    return {key: engine for key, engine in found.items() if engine is not None}
+
+
+def _check_same_workload(engines: dict[str, Engine]) -> None:
+    """Every engine must compute the same loss gradient, or the comparison means nothing."""
+    points = data()
+    grads = {}
+    for key, engine in engines.items():
+        params = make_params(engine)
+        engine.backward(mlp_loss(engine, params, points))
+        grads[key] = [engine.grad(p) for layer in params for w, b in layer for p in (*w, b)]
+    reference = grads["scalargraph"]
+    for key, got in grads.items():
+        if not all(math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12) for a, b in zip(reference, got)):
+            raise AssertionError(f"{key} gives different gradients from scalargraph on the MLP workload")
+
+
+def time_mlp(engine: Engine, repeat: int = 5) -> float:
+    """Best time of building the MLP loss graph and running its backward pass."""
+    points = data()
+
+    def run(params: Any) -> Any:
+        loss = mlp_loss(engine, params, points)
+        engine.backward(loss)
+        return loss
+
+    return best_of(run, repeat, setup=lambda: (make_params(engine),))
+
+
+def graph_size() -> int:
+    engine = _scalargraph()
+    return len(sg.Graph(mlp_loss(engine, make_params(engine), data())))
+
+
+def chain_bytes(engine: str, c_is_node: bool, n: int = CHAIN) -> float:
+    """Bytes per op of ``y = y * c`` repeated n times, c a number or a node made once."""
+    if engine == "scalargraph":
+        make: Callable[[float], Any] = sg.Node
+    else:
+        from micrograd.engine import Value
+        make = Value
+
+    def build() -> Any:
+        y = make(1.0)
+        c = make(1.0) if c_is_node else 1.0
+        for _ in range(n):
+            y = y * c
+        return y
+
+    return allocated_bytes(build) / n
+
+
+def rows() -> list[dict[str, Any]]:
+    engines = ENGINES()
+    _check_same_workload(engines)
+    nodes = graph_size()
+    times = {key: time_mlp(engine) for key, engine in engines.items()}
+    ours = times["scalargraph"]
+    figure = f"MLP(2,[16,16,1]) x {POINTS} points, build + backward ({nodes:,} nodes)"
+    out = []
+    if "micrograd" in engines:
+        out.append(row(figure, ours, times["micrograd"], engines["micrograd"].name, "s", "<= 0.1x"))
+    else:
+        out.append(row(figure, ours, None, "micrograd not installed: make bench", "s", "<= 0.1x"))
+    if "torch" in engines:
+        out.append(row(figure, ours, times["torch"], engines["torch"].name, "s", "<= 0.3x"))
+    else:
+        out.append(row(figure, ours, None, "PyTorch not installed (optional)", "s", "<= 0.3x"))
+    for c_is_node, what in ((False, "c a number (a constant per op)"), (True, "c a node made once")):
+        ours_b = chain_bytes("scalargraph", c_is_node)
+        theirs = chain_bytes("micrograd", c_is_node) if "micrograd" in engines else None
+        out.append(row(f"bytes per op of y = y * c, {what}", ours_b, theirs, "micrograd 0.1.0", "B",
+                       "<= 0.2x"))
+    return out
+
+
+if __name__ == "__main__":
+    main(rows)
