@@ -37,12 +37,14 @@ from .functions import (
     heaviside,
     log,
     maximum,
+    mean,
     minimum,
     relu,
     sigmoid,
     sign,
     sin,
     sqrt,
+    sum,
     tanh,
 )
 from .gradcheck import GradcheckResult, gradcheck
@@ -69,7 +71,7 @@ __all__ = [
     "Node", "Param", "Constant", "Graph", "BackwardStats", "topological_order",
     "group", "Group", "gradcheck", "GradcheckResult", "OPS", "Op",
     "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs",
-    "maximum", "minimum", "heaviside", "sign",
+    "maximum", "minimum", "heaviside", "sign", "sum", "mean",
     "ScalargraphError", "DomainError", "OperandTypeError", "ArityError", "InputError",
     "BatchShapeError", "BackwardError", "ParseError", "MissingDependencyError", "RenderError",
     *_LAZY,

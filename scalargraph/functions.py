@@ -31,12 +31,14 @@ __all__ = [
     "heaviside",
     "log",
     "maximum",
+    "mean",
     "minimum",
     "relu",
     "sigmoid",
     "sign",
     "sin",
     "sqrt",
+    "sum",
     "tanh",
 ]
 
@@ -83,6 +85,8 @@ maximum = _function(FUNCTIONS["maximum"])
 minimum = _function(FUNCTIONS["minimum"])
 heaviside = _function(FUNCTIONS["heaviside"])
 sign = _function(FUNCTIONS["sign"])
+sum = _function(FUNCTIONS["sum"])
+mean = _function(FUNCTIONS["mean"])
 
 #: The namespace that evaluates the table's formulas on Nodes: derivatives become graphs.
 NODES = SimpleNamespace(

@@ -187,6 +187,20 @@ _TABLE = (
        code="float((‹a› > 0) - (‹a› < 0))",
        dtext=("0",), dlatex=("0",), dcode=("0",),
        kink="A step: derivative 0 everywhere, taken to be 0 at 0 too.", points=_AWAY_FROM_ZERO),
+    # ---------------------------------------- reductions of a batch to one number
+    # On a float (one sample) both are the identity; on a numpy batch of N samples the
+    # local derivative is 1 (sum) or 1/N (mean) for every sample. Python source: the
+    # ``flat``/``size`` fallbacks make one line serve floats and numpy arrays.
+    Op("sum", 1, lambda m, a: m.sum(a), (lambda m, o, a: m.ones_like(a),),
+       symbol="Σ", text="Σ ‹a›", latex="\\sum_i ‹a›_i",
+       code="math.fsum(getattr(‹a›, 'flat', [‹a›]))",
+       dtext=("1",), dlatex=("1",), dcode=("1",),
+       domain="any real input; a batch of samples becomes one number", points=_ANYWHERE),
+    Op("mean", 1, lambda m, a: m.sum(a) / m.size(a), (lambda m, o, a: m.ones_like(a) / m.size(a),),
+       symbol="mean", text="mean(‹a›)", latex="\\frac{1}{N} \\sum_i ‹a›_i",
+       code="math.fsum(getattr(‹a›, 'flat', [‹a›])) / getattr(‹a›, 'size', 1)",
+       dtext=("1/N",), dlatex=("\\frac{1}{N}",), dcode=("1.0 / getattr(‹a›, 'size', 1)",),
+       domain="any real input; a batch of N samples becomes their average", points=_ANYWHERE),
 )
 
 #: Every op by name.
