@@ -1,0 +1,90 @@
+"""Re-execute the tutorial notebooks and save them with their outputs, deterministically.
+
+    .venv/bin/python tutorials/build.py                 # every tutorials/NN_*.ipynb
+    .venv/bin/python tutorials/build.py tutorials/01_chain_rule.ipynb
+
+Each notebook runs top to bottom in a fresh kernel (working directory: a temporary
+directory, so nothing a notebook writes lands in the repository). A cell that raises
+stops the build with the cell's error. Volatile metadata (execution timestamps) is
+not recorded, execution counts are sequential from 1, and cell ids are kept, so
+re-building an unchanged notebook gives the same file. tests/test_notebooks.py uses
+`execute` from this file to run the notebooks as part of `make test`.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+
+#: Keep the Graphviz Fontconfig line and kernel log noise out of the cell outputs
+#: (see /work/shared/NOTES.md).
+KERNEL_ARGS = ["--IPKernelApp.capture_fd_output=False", "--IPKernelApp.log_level=ERROR"]
+
+
+def notebooks() -> list[Path]:
+    """The tutorial notebooks, in order: tutorials/NN_*.ipynb."""
+    return sorted(HERE.glob("[0-9][0-9]_*.ipynb"))
+
+
+def execute(nb: Any, cwd: str | Path, timeout: int = 180) -> Any:
+    """Run every cell of ``nb`` (an nbformat v4 notebook) in a fresh python3 kernel.
+
+    Raises ``nbclient.exceptions.CellExecutionError`` (with the cell's source and
+    traceback) for the first cell that raises.
+    """
+    from nbclient import NotebookClient
+
+    client = NotebookClient(
+        nb,
+        kernel_name="python3",
+        timeout=timeout,
+        record_timing=False,
+        force_raise_errors=True,
+        extra_arguments=KERNEL_ARGS,
+        resources={"metadata": {"path": str(cwd)}},
+    )
+    client.execute()
+    clean(nb)
+    return nb
+
+
+def clean(nb: Any) -> Any:
+    """Drop volatile metadata so that the saved file depends only on the outputs."""
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.metadata.pop("collapsed", None)
+            cell.metadata.pop("scrolled", None)
+    nb.metadata.pop("widgets", None)
+    nb.metadata.pop("papermill", None)
+    return nb
+
+
+def build(path: Path) -> float:
+    """Execute the notebook at ``path`` and save it in place with its outputs; returns seconds."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        execute(nb, tmp)
+    seconds = time.perf_counter() - start
+    nbformat.validate(nb)
+    nbformat.write(nb, path)
+    return seconds
+
+
+def main(argv: list[str]) -> int:
+    paths = [Path(a) for a in argv] or notebooks()
+    for path in paths:
+        print(f"{path.name}: {build(path):.1f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
