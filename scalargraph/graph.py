@@ -94,12 +94,11 @@ def backward_pass(order: list[Node]) -> BackwardStats:
         n.grad = None
     output.grad = 1.0
     evaluated = 0
-    op: Any = None
-    values: tuple[Any, ...] | None = None
-    inputs: tuple[Any, ...]
-    k: int | None = None
+    node: Any = None
+    k = 0
     try:
         with _float_faults_raise():
+            # Hot loop: no tuple or closure per node; inputs are the slots _a and _b.
             for node in reversed(order):
                 g = node.grad
                 if g is None:  # a constant: no gradient flows into it
@@ -110,33 +109,36 @@ def backward_pass(order: list[Node]) -> BackwardStats:
                 op = node.op
                 if op is None:
                     continue
-                a: Any = node._a  # an op node has one or two inputs
-                b: Any = node._b
+                a = node._a  # an op node has one or two inputs
+                b = node._b
                 av = a.value
-                if b is None:
-                    inputs, values = (a,), (av,)
-                    scalar = av.__class__ is float
+                bv = None if b is None else b.value
+                if av.__class__ is float and (b is None or bv.__class__ is float):
+                    m = MATH
                 else:
-                    bv = b.value
-                    inputs, values = (a, b), (av, bv)
-                    scalar = av.__class__ is float and bv.__class__ is float
-                m = MATH if scalar else numpy_namespace()
+                    m = numpy_namespace()
                 derivatives = op.derivatives
+                inp = a
                 k = 0
-                for inp in inputs:
+                while inp is not None:
                     if inp.__class__ is not Constant:
                         # The chain rule, the only place it is written:
-                        contribution = g * derivatives[k](m, out, *values)
+                        contribution = g * (derivatives[k](m, out, av) if b is None
+                                            else derivatives[k](m, out, av, bv))
+                        if m is not MATH:  # a batch: the input's own shape (unbroadcast)
+                            contribution = _fit(contribution, inp.value)
                         old = inp.grad
                         inp.grad = contribution if old is None else old + contribution
                         evaluated += 1
+                    inp = b if k == 0 else None
                     k += 1
     except (ArithmeticError, ValueError):
         for n, grad in zip(order, saved):
             n.grad = grad
-        if op is None or values is None or k is None:
+        if node is None or node.op is None:
             raise
-        raise domain_error(op, values, f"derivative for input {k + 1}") from None
+        values = tuple(i.value for i in node.inputs)
+        raise domain_error(node.op, values, f"derivative for input {k + 1}") from None
     return BackwardStats(nodes=len(order), derivatives_evaluated=evaluated)
 
 
@@ -152,13 +154,26 @@ def _float_faults_raise() -> Any:
 
 
 def _fit(grad: Any, value: Any) -> Any:
-    """A gradient with the shape of its node's value: summed over the batch (unbroadcast)
-    where the node is a scalar used with batches, broadcast where the node is a batch."""
+    """A gradient contribution with the shape of the value it is for: summed over the batch
+    (unbroadcast) where the value is a scalar used with batches, summed over the broadcast
+    axes where batches of different shapes met, broadcast where a scalar meets a batch.
+
+    Each contribution is fitted before it is accumulated: adding a scalar's float
+    contribution to a batch-shaped one would count it once per sample."""
     import numpy as np
 
     if value.__class__ is float:
-        return float(np.sum(grad))
-    return np.broadcast_to(np.asarray(grad, dtype=float), np.shape(value)).copy()
+        return grad if grad.__class__ is float else float(np.sum(grad))
+    shape = value.shape
+    if grad.__class__ is not float and grad.shape == shape:
+        return grad
+    grad = np.asarray(grad, dtype=float)
+    if grad.ndim > len(shape):  # axes numpy put in front when broadcasting
+        grad = grad.sum(axis=tuple(range(grad.ndim - len(shape))))
+    if grad.ndim == len(shape):  # axes of length 1 that numpy stretched
+        stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+        grad = grad.sum(axis=stretched, keepdims=True) if stretched else grad
+    return np.broadcast_to(grad, shape).copy()
 
 
 class Graph:
