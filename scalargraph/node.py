@@ -346,6 +346,8 @@ def as_value(value: Any, name: str | None = None) -> Any:
     np = sys.modules.get("numpy")
     if np is not None and isinstance(value, (np.ndarray, np.number)) and value.dtype.kind in "iuf":
         arr = np.array(value, dtype=float)
+        if arr.size == 0:
+            raise InputError(f"{label}a batch must hold at least one sample, got an empty array")
         if not np.all(np.isfinite(arr)):
             raise InputError(f"{label}a node value must hold finite numbers; this one has NaN or inf")
         return float(arr) if arr.ndim == 0 else arr
