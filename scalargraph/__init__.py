@@ -91,3 +91,16 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(__all__)
+
+
+def _node_repr_mimebundle_(self: Node, include: Any = None, exclude: Any = None, **kwargs: Any) -> Any:
+    """Jupyter shows a Node as its diagram (the renderer is imported only here)."""
+    from .diagram import draw
+
+    try:
+        return draw(self)._repr_mimebundle_(include, exclude, **kwargs)
+    except ScalargraphError:  # no renderer installed: fall back to the text repr
+        return {"text/plain": repr(self)}
+
+
+Node._repr_mimebundle_ = _node_repr_mimebundle_  # type: ignore[attr-defined]

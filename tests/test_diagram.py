@@ -1,0 +1,379 @@
+"""Diagrams: what each node and edge shows, the options, groups, size limits and the DOT snapshot.
+
+Independent answers: hand-computed numbers from the cs231n notes (f = (x+y)·z at -2, 5, -4:
+∂f/∂q = z = -4, q.grad = -4) and central differences of each op's forward function.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import central_diff
+
+import scalargraph as sg
+from scalargraph.diagram import XLABEL_ABOVE
+from scalargraph.examples import circuit, cs231n_staged, param_attached, sigmoid_neuron
+from scalargraph.namespaces import MATH
+from scalargraph.nodecheck import check_nodes
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+
+
+def node_line(source: str, node_id: str) -> str:
+    """The DOT statement of one box (``n3 [label=...]``)."""
+    (line,) = [ln for ln in source.splitlines() if ln.strip().startswith(f"{node_id} [")]
+    return line
+
+
+def edge_labels(source: str) -> dict[tuple[str, str], list[str]]:
+    found: dict[tuple[str, str], list[str]] = {}
+    for tail, head, text in re.findall(r"(\w+) -> (\w+) \[(?:x?label)=\"([^\"]*)\"", source):
+        found.setdefault((tail, head), []).append(text)
+    return found
+
+
+# ------------------------------------------------------------------ snapshot
+def test_dot_snapshot_of_the_cs231n_staged_graph():
+    """To regenerate after an intended change of the drawing, run
+    SCALARGRAPH_UPDATE_SNAPSHOTS=1 .venv/bin/python -m pytest tests/test_diagram.py -k snapshot
+    and review the diff of tests/snapshots/cs231n_staged.dot before committing it."""
+    ex = cs231n_staged()
+    ex.output.backward()
+    source = sg.draw(ex.output).source
+    path = SNAPSHOTS / "cs231n_staged.dot"
+    if os.environ.get("SCALARGRAPH_UPDATE_SNAPSHOTS"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(source, encoding="utf-8")
+    expected = path.read_text(encoding="utf-8")
+    assert source == expected, (
+        "the DOT of the cs231n staged graph changed; if intended, regenerate with "
+        "SCALARGRAPH_UPDATE_SNAPSHOTS=1 .venv/bin/python -m pytest tests/test_diagram.py -k snapshot")
+
+
+def test_same_graph_same_dot_every_time():
+    sources = set()
+    for _ in range(3):
+        ex = sigmoid_neuron()
+        ex.output.backward()
+        sources.add(sg.draw(ex.output, legend=True, check=True).source)
+    assert len(sources) == 1
+    assert "0x" not in sources.pop()  # no id()-based names
+
+
+# ------------------------------------------------------------ nodes and edges
+def test_every_node_shows_name_symbol_value_and_gradient():
+    ex = circuit()
+    ex.output.backward()
+    src = sg.draw(ex.output).source
+    q = node_line(src, "n2")  # x, y, q, z, f in topological order
+    assert "<b>q</b>" in q and ">+<" in q and "= x + y" in q
+    assert "value 3<" in q and "grad -4<" in q
+    f = node_line(src, "n4")
+    assert "value -12<" in f and "grad 1<" in f and "peripheries=2" in f  # the output
+
+
+def test_gradient_not_computed_differs_from_zero():
+    # h = relu(x) at x = -1: after backward x.grad is exactly 0, before it is not computed.
+    x = sg.Node(-1.0, name="x")
+    h = sg.relu(x).named("h")
+    before = node_line(sg.draw(h).source, "n0")
+    h.backward()
+    after = node_line(sg.draw(h).source, "n0")
+    assert x.grad == 0.0
+    assert "grad not computed" in before and "grad 0<" not in before
+    assert "grad 0<" in after and "not computed" not in after
+    assert "<i>" in before  # drawn in a muted italic, not as a number
+
+
+def test_edge_shows_symbolic_and_numeric_local_derivative():
+    ex = circuit()
+    ex.output.backward()
+    labels = edge_labels(sg.draw(ex.output).source)
+    assert labels[("n2", "n4")] == ["∂f/∂q = z = -4"]   # the notes: ∂f/∂q = z = -4
+    assert labels[("n3", "n4")] == ["∂f/∂z = q = 3"]
+    assert labels[("n0", "n2")] == ["∂q/∂x = 1"]        # the symbol is already the number
+
+
+def test_every_edge_number_matches_central_differences_of_the_op():
+    ex = cs231n_staged()
+    order = sg.Graph(ex.output).nodes
+    src = sg.draw(ex.output, precision=12).source
+    labels = edge_labels(src)
+    checked = 0
+    for node in order:
+        for k, inp in enumerate(node.inputs):
+            if isinstance(inp, sg.Constant):
+                continue
+            key = (f"n{order.index(inp)}", f"n{order.index(node)}")
+            text = labels[key][0] if node.inputs.count(inp) == 1 else labels[key][k]
+            shown = float(text.rsplit("= ", 1)[1])
+            args = [i.value for i in node.inputs]
+            numeric = central_diff(lambda *a: node.op.forward(MATH, *a), args, k)
+            assert shown == pytest.approx(numeric, rel=1e-6, abs=1e-9), text
+            checked += 1
+    assert checked == 12
+
+
+def test_edge_labels_can_be_turned_off():
+    ex = param_attached()
+    ex.output.backward()
+    src = sg.draw(ex.output, edge_labels=False).source
+    assert "∂" not in src and " -> " in src
+
+
+def test_precision_rankdir_and_theme():
+    ex = cs231n_staged()
+    ex.output.backward()
+    assert "grad 2.06<" in sg.draw(ex.output).source                # 2.0595697955721652
+    assert "grad 2.1<" in sg.draw(ex.output, precision=2).source
+    assert "grad 2.0595697955721652<" in sg.draw(ex.output, precision=17).source
+    assert "rankdir=TB" in sg.draw(ex.output, rankdir="TB").source
+    light, dark = sg.draw(ex.output).source, sg.draw(ex.output, theme="dark").source
+    assert "bgcolor=white" in light and 'bgcolor="#111827"' in dark
+
+
+def test_kinds_are_styled_apart_and_the_legend_names_them():
+    ex = sigmoid_neuron()
+    ex.output.backward()
+    src = sg.draw(ex.output, attach=False, legend=True).source
+    fills = {}
+    for node_id, what in (("n0", "w0"), ("n1", "x0")):
+        line = node_line(src, node_id)
+        assert f"<b>{what}</b>" in line
+        fills[what] = re.search(r"fillcolor=\"([^\"]+)\"", line).group(1)
+    assert fills["w0"] != fills["x0"] and "shape=component" in node_line(src, "n0")
+    for word in ("input", "parameter", "constant", "op", "output"):
+        assert f'legend_{"param" if word == "parameter" else word[:5]}' in src and word in src
+    assert "legend" not in sg.draw(ex.output).source
+
+
+# ---------------------------------------------------------- attached params
+def test_attached_parameter_is_drawn_inside_its_nodes():
+    ex = param_attached()          # F = x·a·a + a at x = 4, a = 1: dF/da = 2·x·a + 1 = 9
+    ex.output.backward()
+    src = sg.draw(ex.output).source
+    assert "<b>a</b>" not in src                          # no box of its own
+    assert src.count("param a = 1 · grad 9") == 3         # one row per place it is used
+    assert "∂mul#2/∂a = x = 4" in src and "∂mul#3/∂a = mul#2 = 4" in src and "∂F/∂a = 1" in src
+    assert ">× a<" in node_line(src, "n2") and ">+ a<" in node_line(src, "n4")
+    assert len(re.findall(r" -> ", src)) == 3              # x -> mul -> mul -> F
+
+
+def test_attach_false_draws_parameters_and_constants_as_leaves():
+    ex = param_attached()
+    ex.output.backward()
+    src = sg.draw(ex.output, attach=False).source
+    assert "<b>a</b>" in node_line(src, "n1")
+    labels = edge_labels(src)
+    assert labels[("n1", "n2")] == ["∂mul#2/∂a = x = 4"]
+    assert len(re.findall(r" -> ", src)) == 6
+    two = sg.Node(3.0, name="t") * 2
+    assert "style=dashed" in sg.draw(two, attach=False).source   # no gradient into a constant
+
+
+# --------------------------------------------------------- values / grads maps
+def test_values_and_grads_mappings_draw_partial_states():
+    ex = circuit()
+    x, y, z = ex.leaves
+    q, f = ex.output.inputs[0], ex.output
+    src = sg.draw(f, values={x: -2.0, y: 5.0, z: -4.0}, grads={}).source
+    assert "value not computed" in node_line(src, "n2") and "value -2<" in node_line(src, "n0")
+    assert src.count("grad not computed") == 5
+    labels = edge_labels(src)
+    assert labels[("n0", "n2")] == ["∂q/∂x = 1"]
+    assert labels[("n2", "n4")] == ["∂f/∂q = z"]          # q and f not known yet: symbolic only
+    src = sg.draw(f, values={x: -2.0, y: 5.0, z: -4.0, q: 3.0, f: -12.0}, grads={f: 1.0, q: -4.0}).source
+    assert edge_labels(src)[("n2", "n4")] == ["∂f/∂q = z = -4"]
+    assert "grad -4<" in node_line(src, "n2") and "grad not computed" in node_line(src, "n0")
+    assert q.grad is None  # the nodes themselves are untouched
+
+
+def test_highlighted_nodes_and_edges_are_emphasised():
+    ex = circuit()
+    x, y, z = ex.leaves
+    q, f = ex.output.inputs[0], ex.output
+    src = sg.draw(f, highlight=[q, (z, f)]).source
+    assert "penwidth=3" in node_line(src, "n2") and "penwidth=3" not in node_line(src, "n0")
+    (zf,) = [ln for ln in src.splitlines() if "n3 -> n4" in ln]
+    (qf,) = [ln for ln in src.splitlines() if "n2 -> n4" in ln]
+    assert "penwidth=3" in zf and "penwidth=3" not in qf
+    with pytest.raises(sg.InputError, match="not an input"):
+        sg.draw(f, highlight=[(x, f)])
+    with pytest.raises(sg.InputError, match="not part of the graph"):
+        sg.draw(f, highlight=[sg.Node(1.0)])
+    with pytest.raises(sg.InputError, match="Nodes and"):
+        sg.draw(f, highlight=["q"])
+
+
+def test_highlighted_attached_parameter_row():
+    ex = param_attached()
+    x, a = ex.leaves
+    F = ex.output
+    src = sg.draw(F, highlight=[(a, F)]).source
+    assert src.count('bgcolor="#dc2626"') == 2  # F's two rows about a, not mul#2's or mul#3's
+
+
+# ------------------------------------------------------------------ batches
+def test_batch_values_show_a_summary_or_one_sample():
+    x = sg.Node(np.array([1.0, 2.0, 3.0]), name="x")
+    w = sg.Param(2.0, name="w")
+    loss = sg.mean(x * w).named("loss")
+    loss.backward()
+    summary = node_line(sg.draw(loss).source, "n0")
+    assert "batch(3,) mean 2" in summary
+    one = node_line(sg.draw(loss, sample=1).source, "n0")
+    assert "value 2 [sample 1]" in one and "grad 0.6667 [sample 1]" in one   # d mean(2x)/dx_i = 2/3
+    with pytest.raises(sg.InputError, match="out of range"):
+        sg.draw(loss, sample=5)
+
+
+# ------------------------------------------------------------------- groups
+def nested_groups() -> sg.Node:
+    x = sg.Node(0.5, name="x")
+    with sg.group("layer 1"):
+        h = sg.tanh(x * sg.Param(2.0, name="w1")).named("h")
+        with sg.group("act"):
+            r = sg.relu(h).named("r")
+    with sg.group("layer 2"):
+        out = (r * sg.Param(-1.5, name="w2")).named("out")
+    return out
+
+
+def test_groups_are_nested_clusters():
+    src = sg.draw(nested_groups()).source
+    assert src.count("subgraph cluster_") == 3
+    one = src.index("label=\"layer 1\"")
+    act = src.index("label=act")
+    assert src.index("subgraph cluster_0") < one < act   # "act" is drawn inside "layer 1"
+    body = src[src.index("subgraph cluster_1"):]
+    assert "<b>r</b>" in body.split("}")[0]
+
+
+def test_collapse_draws_a_group_as_one_box():
+    out = nested_groups()
+    src = sg.draw(out, collapse=["layer 1"]).source
+    assert "<b>h</b>" not in src and "<b>r</b>" not in src
+    assert "<b>layer 1</b><br/>(3 nodes, collapsed)" in src
+    assert re.search(r"n0 -> g0\b", src) and re.search(r"g0 -> n\d+", src)
+    inner = sg.draw(out, collapse=["layer 1/act"]).source
+    assert "<b>h</b>" in inner and "<b>r</b>" not in inner and "<b>act</b><br/>(1 node, collapsed)" in inner
+    with pytest.raises(sg.InputError, match=r"no group named 'layer 9'.*layer 1, layer 1/act, layer 2"):
+        sg.draw(out, collapse=["layer 9"])
+
+
+# ----------------------------------------------------------------- big graphs
+def test_big_graph_warns_and_draws_only_max_nodes_boxes_quickly():
+    x = sg.Node(0.1, name="x")
+    h = x
+    for _ in range(5000):
+        h = sg.sin(h)
+    start = time.perf_counter()
+    with pytest.warns(UserWarning, match=r"5001 boxes.*max_nodes=300.*sg.group"):
+        src = sg.draw(h).source
+    assert time.perf_counter() - start < 30  # generous: it must simply never hang
+    assert len(re.findall(r"^\tn\d+ \[", src, flags=re.M)) == 300
+    assert "… 4701 nodes before these" in src
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sg.draw(h, max_nodes=None)  # no limit, no warning (DOT only, not rendered)
+
+
+def test_big_graph_warning_suggests_its_groups():
+    x = sg.Node(0.1, name="x")
+    with sg.group("encoder"):
+        for _ in range(40):
+            x = sg.sin(x)
+    with pytest.warns(UserWarning, match=r"collapse=\['encoder'\]"):
+        sg.draw(x, max_nodes=10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert "… " not in sg.draw(x, max_nodes=10, collapse=["encoder"]).source
+
+
+def test_large_graphs_use_xlabels():
+    h = sg.Node(0.1, name="x")
+    for _ in range(XLABEL_ABOVE + 1):
+        h = sg.sin(h)
+    assert "xlabel=" in sg.draw(h).source and "xlabel=" not in sg.draw(sg.sin(sg.Node(1.0))).source
+
+
+# -------------------------------------------------------------- check=True
+def test_check_badges_agree_with_hand_computed_gradients():
+    ex = circuit()
+    ex.output.backward()
+    q = ex.output.inputs[0]
+    checks = check_nodes(ex.output)
+    assert checks[q].numeric == pytest.approx(-4.0, rel=1e-8)   # ∂f/∂q = z = -4
+    assert all(c.ok for c in checks.values())
+    src = sg.draw(ex.output, check=True).source
+    assert src.count("check ✓") == 5 and "check ✗" not in src and "#16a34a" in src
+
+
+def test_check_flags_a_kink_in_red_and_restores_values():
+    x = sg.Node(0.0, name="x")
+    h = sg.relu(x).named("h")
+    y = (h * 3.0).named("y")
+    y.backward()                       # relu'(0) = 0 by convention; central differences see 0.5
+    src = sg.draw(y, check=True).source
+    assert "check ✗ numeric 1.5" in node_line(src, "n0") and "#dc2626" in node_line(src, "n0")
+    assert "check ✓" in node_line(src, "n1")
+    assert (x.value, h.value, y.value, x.grad) == (0.0, 0.0, 0.0, 0.0)
+
+
+def test_check_before_backward_leaves_grads_not_computed():
+    ex = cs231n_staged()
+    src = sg.draw(ex.output, check=True).source
+    assert src.count("check ✓") == 10
+    assert all(n.grad is None for n in sg.Graph(ex.output).nodes)
+
+
+def test_check_of_intermediate_batch_node():
+    x = sg.Node(np.array([0.5, -1.0]), name="x")
+    s = sg.exp(x).named("s")
+    loss = sg.sum(s * s)
+    loss.backward()
+    checks = check_nodes(loss)
+    np.testing.assert_allclose(checks[s].numeric, 2 * np.exp([0.5, -1.0]), rtol=1e-7)
+    assert checks[s].ok
+
+
+# ------------------------------------------------------------- bad inputs
+@pytest.mark.parametrize(("kwargs", "error", "words"), [
+    ({"rankdir": "UP"}, sg.InputError, "LR, TB, RL, BT"),
+    ({"theme": "neon"}, sg.InputError, "light, dark, mono"),
+    ({"precision": 0}, sg.InputError, "1 to 17"),
+    ({"values": [1.0]}, sg.InputError, "mapping"),
+    ({"max_nodes": 0}, sg.InputError, "positive"),
+    ({"sample": -1}, sg.InputError, "sample index"),
+])
+def test_bad_options_are_named(kwargs, error, words):
+    ex = circuit()
+    with pytest.raises(error, match=re.escape(words)):
+        sg.draw(ex.output, **kwargs)
+
+
+def test_draw_needs_a_node():
+    with pytest.raises(sg.OperandTypeError, match="needs a Node"):
+        sg.draw(3.0)
+
+
+# --------------------------------------------------------------- display
+def test_diagram_and_node_display_as_svg_in_jupyter():
+    ex = circuit()
+    bundle = ex.output._repr_mimebundle_()
+    assert bundle["image/svg+xml"].lstrip().startswith("<?xml") and "<svg" in bundle["image/svg+xml"]
+    assert "image/svg+xml" in sg.draw(ex.output)._repr_mimebundle_()
+
+
+def test_digraph_restyling_reaches_the_source():
+    d = sg.draw(circuit().output)
+    d.digraph.attr(bgcolor="pink")
+    assert "bgcolor=pink" in d.source
+    assert math.isfinite(len(d.source))

@@ -1,0 +1,144 @@
+"""Rendering: real SVG/PNG/PDF from Graphviz, in-process without `dot`, saving, and clear errors."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+
+import scalargraph as sg
+from scalargraph import render as render_module
+from scalargraph.examples import circuit, cs231n_staged
+from scalargraph.render import available_engines, render
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def drawn_circuit() -> sg.Diagram:
+    ex = circuit()
+    ex.output.backward()
+    return sg.draw(ex.output)
+
+
+def svg_texts(svg: str) -> list[str]:
+    root = ET.fromstring(svg.encode("utf-8"))
+    return ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+
+
+def test_svg_is_xml_with_value_gradient_and_local_derivative():
+    texts = svg_texts(drawn_circuit().svg())
+    assert "value 3" in texts and "grad -4" in texts      # q = x + y = 3, ∂f/∂q = -4
+    assert "∂f/∂q = z = -4" in texts                      # the edge q -> f
+    assert "q" in texts and "+" in texts
+
+
+def test_cs231n_svg_shows_the_notes_gradients():
+    ex = cs231n_staged()
+    ex.output.backward()
+    texts = svg_texts(sg.draw(ex.output, precision=6).svg())
+    assert "grad 2.05957" in texts and "grad 1.59223" in texts   # dx, dy from the notes
+
+
+def test_png_and_pdf_magic_bytes():
+    d = drawn_circuit()
+    assert d.png().startswith(b"\x89PNG\r\n\x1a\n")
+    assert d.pdf().startswith(b"%PDF-")
+
+
+def test_renders_in_process_with_no_dot_on_path(monkeypatch):
+    monkeypatch.setenv("PATH", "")
+    assert shutil.which("dot") is None
+    assert available_engines() == ("pygraphviz",)
+    assert drawn_circuit().svg().lstrip().startswith("<?xml")
+
+
+def test_without_pygraphviz_or_dot_one_error_gives_both_install_commands(monkeypatch):
+    monkeypatch.setenv("PATH", "")
+    monkeypatch.setitem(sys.modules, "pygraphviz", None)   # import pygraphviz now fails
+    d = drawn_circuit()
+    assert "∂f/∂q" in d.source                               # DOT text needs no renderer
+    with pytest.raises(sg.MissingDependencyError) as err:
+        d.svg()
+    message = str(err.value)
+    assert "pip install 'pygraphviz>=2.0'" in message and "apt-get install graphviz" in message
+    with pytest.raises(sg.MissingDependencyError, match="dot executable is not on PATH"):
+        render(d.source, "svg", engine="dot")
+    bundle = circuit().output._repr_mimebundle_()              # a Node falls back to text
+    assert list(bundle) == ["text/plain"]
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="no dot executable on PATH")
+def test_dot_executable_engine_renders_the_same_labels():
+    d = drawn_circuit()
+    texts = svg_texts(render(d.source, "svg", engine="dot").decode("utf-8"))
+    assert "∂f/∂q = z = -4" in texts
+
+
+def test_bad_dot_format_and_engine_raise_render_errors():
+    with pytest.raises(sg.RenderError, match="could not render"):
+        render("digraph { a -> }", "svg")
+    with pytest.raises(sg.RenderError, match="valid formats: svg, png, pdf"):
+        render("digraph { a }", "gif")
+    with pytest.raises(sg.RenderError, match="valid engines: auto, pygraphviz, dot"):
+        render("digraph { a }", "svg", engine="cairo")
+
+
+@pytest.mark.parametrize(("suffix", "magic"), [
+    (".svg", b"<?xml"), (".png", b"\x89PNG"), (".pdf", b"%PDF"), (".dot", b"digraph"), (".PNG", b"\x89PNG"),
+])
+def test_save_picks_the_format_from_the_suffix(tmp_path, suffix, magic):
+    path = drawn_circuit().save(tmp_path / f"f{suffix}")
+    assert path.read_bytes().startswith(magic)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"f{suffix}"]   # no temporary left
+
+
+def test_save_dot_is_the_source(tmp_path):
+    d = drawn_circuit()
+    assert d.save(tmp_path / "f.dot").read_text(encoding="utf-8") == d.source
+
+
+def test_unknown_suffix_lists_the_valid_ones(tmp_path):
+    with pytest.raises(sg.RenderError, match=r"'\.jpg'; valid suffixes: \.svg, \.png, \.pdf, \.dot, \.gv"):
+        drawn_circuit().save(tmp_path / "f.jpg")
+    with pytest.raises(sg.RenderError, match="no suffix"):
+        drawn_circuit().save(tmp_path / "f")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unwritable_paths_raise_and_write_nothing(tmp_path):
+    d = drawn_circuit()
+    with pytest.raises(sg.RenderError, match="does not exist; create it first"):
+        d.save(tmp_path / "missing" / "f.svg")
+    (tmp_path / "dir.svg").mkdir()
+    with pytest.raises(sg.RenderError, match="it is a folder"):
+        d.save(tmp_path / "dir.svg")
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(sg.RenderError, match="does not exist"):
+        d.save(blocker / "f.svg")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dir.svg", "file"]
+
+
+def test_a_failed_save_keeps_the_old_file(tmp_path, monkeypatch):
+    path = tmp_path / "f.svg"
+    path.write_text("old")
+
+    def broken(*args, **kwargs):
+        raise sg.RenderError("boom")
+
+    monkeypatch.setattr("scalargraph.diagram.render", broken)
+    with pytest.raises(sg.RenderError, match="boom"):
+        drawn_circuit().save(path)
+    assert path.read_text() == "old"
+
+
+def test_write_error_removes_the_partial_file(tmp_path, monkeypatch):
+    def full_disk(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(render_module.os, "replace", full_disk)
+    with pytest.raises(sg.RenderError, match="No space left on device"):
+        drawn_circuit().save(tmp_path / "f.svg")
+    assert list(tmp_path.iterdir()) == []
