@@ -16,6 +16,8 @@ diagrams, stepper, plots and CLI are imported only when first used.
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import Any
 
 from .errors import (
@@ -91,6 +93,21 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(__all__)
+
+
+class _Package(types.ModuleType):
+    """Importing the submodule ``scalargraph.quiz`` (or ``.tape``, ``.stepper``, ``.parse``)
+    would make ``sg.quiz`` that module, hiding the public function of the same name: the
+    lazy public name wins (``from scalargraph.quiz import Quiz`` still gives the module's parts)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _LAZY and isinstance(value, types.ModuleType):
+            self.__dict__.pop(name, None)  # __getattr__ fetches the public name again
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def _node_repr_mimebundle_(self: Node, include: Any = None, exclude: Any = None, **kwargs: Any) -> Any:
