@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install -qq --disable-pip-version-check
 OUT    := demo-output
 
-.PHONY: demo test bench fuzz lint clean
+.PHONY: demo test bench fuzz lint clean tutorials
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "scalargraph needs Python 3.10 or newer; run: make PYTHON=python3.12 ...")'
@@ -30,6 +30,9 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
+
+tutorials: $(VENV)/.installed-test
+	$(BIN)/python tutorials/build.py
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/run.py
