@@ -10,6 +10,7 @@ Run alone: ``python benchmarks/bench_core.py``.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import sys
@@ -44,7 +45,7 @@ def weights(seed: int = 0) -> list[list[tuple[list[float], float]]]:
     """Per layer, per neuron: (input weights, bias), uniform in [-1, 1]."""
     rng = random.Random(seed)
     return [[([rng.uniform(-1, 1) for _ in range(n_in)], rng.uniform(-1, 1)) for _ in range(n_out)]
-            for n_in, n_out in zip(SIZES, SIZES[1:])]
+            for n_in, n_out in itertools.pairwise(SIZES)]
 
 
 def data(seed: int = 1) -> list[tuple[tuple[float, float], float]]:

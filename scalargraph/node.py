@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from .errors import BatchShapeError, DomainError, InputError, OperandTypeError
@@ -75,6 +76,48 @@ class group:  # noqa: N801 - used as ``with sg.group("name"):``, like a function
 
     def __exit__(self, *exc: object) -> None:
         _GROUPS.pop()
+
+
+def _operator(name: str, symbol: str, reflected: bool = False) -> Callable[[Node, Any], Node]:
+    """The operator method (``__add__``, ``__rmul__`` ...) for the table's op ``name``.
+
+    Graph building is the hot path, so the method does in one Python call what
+    ``_binary(op, self, operand(other, symbol, self))`` does in three: wrap a
+    number as a Constant, evaluate the table's forward function, build the node.
+    """
+    op = OPS[name]
+    forward = op.forward
+
+    if reflected:  # ``2 * x``: the number is on the left; rare, so the generic path
+        def method(self: Node, other: Any) -> Node:
+            return _binary(op, operand(other, symbol, self), self)
+    else:
+        def method(self: Node, other: Any) -> Node:
+            if not isinstance(other, Node):
+                other = operand(other, symbol, self)
+            av = self.value
+            bv = other.value
+            if av.__class__ is float and bv.__class__ is float:
+                try:
+                    value = forward(MATH, av, bv)
+                except (ArithmeticError, ValueError):
+                    raise domain_error(op, (av, bv)) from None
+            else:
+                value = evaluate_batch(op, (av, bv))
+            n = _NODE_NEW(Node)  # as _make, inline
+            n.value = value
+            n.grad = None
+            n.name = None
+            n.op = op
+            n._a = self
+            n._b = other
+            n.group = _GROUPS[-1]
+            return n
+
+    dunder = "truediv" if name == "div" else name
+    method.__name__ = f"__{'r' if reflected else ''}{dunder}__"
+    method.__qualname__ = f"Node.{method.__name__}"
+    return method
 
 
 class Node:
@@ -146,35 +189,17 @@ class Node:
         return f"{kind}({head}, value={_short(self.value)}, grad={_short(self.grad)}{name})"
 
     # ------------------------------------------------------------------ operators
-    def __add__(self, other: Any) -> Node:
-        return _binary(_ADD, self, operand(other, "+", self))
-
-    def __radd__(self, other: Any) -> Node:
-        return _binary(_ADD, operand(other, "+", self), self)
-
-    def __sub__(self, other: Any) -> Node:
-        return _binary(_SUB, self, operand(other, "-", self))
-
-    def __rsub__(self, other: Any) -> Node:
-        return _binary(_SUB, operand(other, "-", self), self)
-
-    def __mul__(self, other: Any) -> Node:
-        return _binary(_MUL, self, operand(other, "*", self))
-
-    def __rmul__(self, other: Any) -> Node:
-        return _binary(_MUL, operand(other, "*", self), self)
-
-    def __truediv__(self, other: Any) -> Node:
-        return _binary(_DIV, self, operand(other, "/", self))
-
-    def __rtruediv__(self, other: Any) -> Node:
-        return _binary(_DIV, operand(other, "/", self), self)
-
-    def __pow__(self, other: Any) -> Node:
-        return _binary(_POW, self, operand(other, "**", self))
-
-    def __rpow__(self, other: Any) -> Node:
-        return _binary(_POW, operand(other, "**", self), self)
+    # Made from the op table at import (one function per op, none per node): see _operator.
+    __add__ = _operator("add", "+")
+    __radd__ = _operator("add", "+", reflected=True)
+    __sub__ = _operator("sub", "-")
+    __rsub__ = _operator("sub", "-", reflected=True)
+    __mul__ = _operator("mul", "*")
+    __rmul__ = _operator("mul", "*", reflected=True)
+    __truediv__ = _operator("div", "/")
+    __rtruediv__ = _operator("div", "/", reflected=True)
+    __pow__ = _operator("pow", "**")
+    __rpow__ = _operator("pow", "**", reflected=True)
 
     def __neg__(self) -> Node:
         return apply(_NEG, self)
@@ -382,5 +407,4 @@ def operand(other: Any, where: str, node: Node | None = None) -> Node:
         ) from None
 
 
-_ADD, _SUB, _MUL, _DIV = OPS["add"], OPS["sub"], OPS["mul"], OPS["div"]
-_POW, _NEG = OPS["pow"], OPS["neg"]
+_NEG = OPS["neg"]
