@@ -186,11 +186,11 @@ class Graph:
     def __init__(self, output: Node) -> None:
         self.output = output
         self.nodes: tuple[Node, ...] = tuple(topological_order(output))
-        leaves = [n for n in self.nodes if n.op is None]
+        self._leaves = leaves = [n for n in self.nodes if n.op is None]
         self.params: tuple[Param, ...] = tuple(n for n in leaves if isinstance(n, Param))
         self.constants: tuple[Constant, ...] = tuple(n for n in leaves if isinstance(n, Constant))
         self.inputs: tuple[Node, ...] = tuple(n for n in leaves if type(n) is Node)
-        self._ops = tuple(n for n in self.nodes if n.op is not None)
+        self._ops: tuple[Node, ...] | None = None  # the op nodes, found on the first forward()
         self._by_name: dict[str, Node] = {}
         for leaf in self.inputs + self.params:
             if leaf.name is None:
@@ -223,9 +223,13 @@ class Graph:
         saved = [n.value for n in self.nodes]
         for leaf, v in updates:
             leaf.value = v
+        if self._ops is None:
+            self._ops = tuple([n for n in self.nodes if n.op is not None])
         try:
             for node in self._ops:
-                node.value = evaluate(node.op, tuple(i.value for i in node.inputs))  # type: ignore[arg-type]
+                a, b = node._a, node._b  # an op node has one or two inputs
+                args = (a.value,) if b is None else (a.value, b.value)  # type: ignore[union-attr]
+                node.value = evaluate(node.op, args)  # type: ignore[arg-type]
         except Exception:
             for n, v in zip(self.nodes, saved):
                 n.value = v
@@ -256,4 +260,4 @@ class Graph:
 
     def __repr__(self) -> str:
         return (f"Graph({len(self.nodes)} nodes: {len(self.inputs)} inputs, "
-                f"{len(self.params)} params, {len(self._ops)} ops)")
+                f"{len(self.params)} params, {len(self.nodes) - len(self._leaves)} ops)")
