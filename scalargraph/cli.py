@@ -1,42 +1,193 @@
-"""The ``scalargraph`` command.
+"""The ``scalargraph`` command: draw, differentiate and step through expressions; run the demos.
 
-``scalargraph demo [NAME] [--out DIR]`` runs a built-in example: its forward
-values and, after one backward pass, its gradients, as a table.
+- ``scalargraph draw EXPR --at x=3 y=-4 [--param a=1] -o out.svg [--rankdir TB]``
+  (.svg .png .pdf .dot: the diagram after backward; .html .gif: the step player);
+- ``scalargraph grad EXPR --at ...`` prints values and gradients (``--json`` for JSON);
+- ``scalargraph steps EXPR --at ...`` prints the chain-rule steps of the backward pass;
+- ``scalargraph demo [NAME] [--out DIR]`` runs a built-in worked example.
 
-Errors are one line on stderr and exit code 2, with no traceback.
+``EXPR`` is ``-`` to read it from standard input. Errors are one line on stderr
+and exit code 2, with no traceback; nothing is written.
+
+>>> main(["grad", "(x + y) * z", "--at", "x=-2", "y=5", "z=-4"])
+node  op     value  gradient
+x     input     -2        -4
+y     input      5        -4
+add#2 add        3        -4
+z     input     -4         3
+f     mul      -12         1
+0
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
-from .errors import ScalargraphError
-from .examples import EXAMPLES
+from .errors import InputError, ScalargraphError
+from .examples import EXAMPLES, Example
 from .graph import Graph
-from .report import value_table
+from .node import Node
+from .report import kind, label, value_table
 
 __all__ = ["build_parser", "main"]
 
+#: Output suffixes of ``draw``: a diagram (after backward) or the step player.
+DIAGRAM_SUFFIXES = (".svg", ".png", ".pdf", ".dot")
+PLAYER_SUFFIXES = (".html", ".gif")
+RANKDIRS = ("LR", "TB", "RL", "BT")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors as one line on stderr (exit code 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see: {self.prog} --help)\n")
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    """The argument parser of every command (``--help`` on each)."""
+    parser = _Parser(
         prog="scalargraph",
         description="Backpropagation on scalar computation graphs, number by number.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    draw = commands.add_parser(
+        "draw", help="draw an expression's graph, or save its step player",
+        description="Draw the graph of EXPR after a backward pass (.svg .png .pdf .dot), "
+                    "or save its step player (.html .gif).")
+    _expression_arguments(draw)
+    draw.add_argument("-o", "--output", metavar="FILE", required=True,
+                      help="where to write: .svg .png .pdf .dot (diagram) or .html .gif (step player)")
+    draw.add_argument("--rankdir", choices=RANKDIRS, default=None,
+                      help="direction the graph flows in (default: LR, left to right)")
+    draw.set_defaults(run=_draw)
+
+    grad = commands.add_parser(
+        "grad", help="print the values and gradients of an expression",
+        description="Print every node's value and gradient (d EXPR / d node) as a table.")
+    _expression_arguments(grad)
+    grad.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    grad.set_defaults(run=_grad)
+
+    steps = commands.add_parser(
+        "steps", help="print the chain-rule steps of the backward pass",
+        description="Print the backward pass of EXPR step by step: one line per edge.")
+    _expression_arguments(steps)
+    steps.set_defaults(run=_steps)
+
     demo = commands.add_parser(
         "demo", help="run a built-in worked example",
-        description="Run a built-in worked example: forward values and gradients as a table.",
-    )
+        description="Run a built-in worked example: forward values and gradients as a table. "
+                    "With --out DIR, also write the table, the diagram (SVG, PNG) and the step "
+                    "player (HTML, GIF) into DIR.")
     demo.add_argument("name", nargs="?", default="cs231n", choices=sorted(EXAMPLES),
                       help="which example (default: cs231n, the staged example of the cs231n notes)")
     demo.add_argument("--out", metavar="DIR", default=None,
-                      help="also write the example's files into DIR")
+                      help="also write the example's files into DIR (created if missing)")
     demo.set_defaults(run=_demo)
     return parser
+
+
+def _expression_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("expr", metavar="EXPR",
+                        help="an expression such as '(x + sigmoid(y)) * z', or - to read it from stdin")
+    parser.add_argument("--at", nargs="+", action="extend", default=[], metavar="NAME=VALUE",
+                        help="input values, e.g. --at x=3 y=-4")
+    parser.add_argument("--param", nargs="+", action="extend", default=[], metavar="NAME=VALUE",
+                        help="parameters (sg.Param leaves), e.g. --param a=1")
+
+
+def _assignments(items: Sequence[str], option: str) -> dict[str, float]:
+    """``["x=3", "y=-4"]`` as ``{"x": 3.0, "y": -4.0}``."""
+    result: dict[str, float] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise InputError(f"{option}: expected NAME=VALUE such as x=3, got {item!r}")
+        if name in result:
+            raise InputError(f"{option}: {name!r} is given twice")
+        try:
+            result[name] = float(text)
+        except ValueError:
+            raise InputError(f"{option} {name}: {text!r} is not a number") from None
+    return result
+
+
+def _expression(args: argparse.Namespace) -> Node:
+    from .parse import parse
+
+    text = sys.stdin.read().strip() if args.expr == "-" else args.expr
+    values = _assignments(args.at, "--at")
+    params = _assignments(args.param, "--param")
+    if "params" in values:
+        raise InputError("--at: the name 'params' is reserved; call the input something else")
+    f = parse(text, params=params, **values)
+    if f.op is not None and f.name is None and "f" not in values and "f" not in params:
+        f.named("f")  # so that tables and steps say f and ∂f/∂x
+    return f
+
+
+def _draw(args: argparse.Namespace) -> int:
+    path = Path(args.output)
+    suffix = path.suffix.lower()
+    if suffix not in DIAGRAM_SUFFIXES + PLAYER_SUFFIXES:
+        raise InputError(f"-o {args.output}: unknown file type {suffix or '(none)'!r}; use one of "
+                         f"{' '.join(DIAGRAM_SUFFIXES + PLAYER_SUFFIXES)}")
+    f = _expression(args)
+    if suffix in PLAYER_SUFFIXES:
+        if args.rankdir:
+            raise InputError("--rankdir applies to diagrams (.svg .png .pdf .dot), not to the player")
+        _save_player(f, path)
+    else:
+        f.backward()
+        _save_diagram(f, path, args.rankdir)
+    print(path.resolve())
+    return 0
+
+
+def _save_diagram(f: Node, path: Path, rankdir: str | None) -> None:
+    from .diagram import draw
+
+    options: dict[str, Any] = {"rankdir": rankdir} if rankdir else {}
+    draw(f, **options).save(path)
+
+
+def _save_player(f: Node, path: Path) -> None:
+    from .player import player
+
+    player(f).save(path)
+
+
+def _grad(args: argparse.Namespace) -> int:
+    f = _expression(args)
+    graph = Graph(f)
+    gradients = graph.backward()
+    if args.json:
+        nodes = [{"node": label(n, i), "op": kind(n), "value": n.value, "gradient": n.grad}
+                 for i, n in enumerate(graph.nodes) if n.op is not None or n.grad is not None]
+        print(json.dumps({"expression": _text(args), "value": f.value, "gradients": gradients,
+                          "nodes": nodes}, indent=2))
+    else:
+        print(value_table(graph))
+    return 0
+
+
+def _text(args: argparse.Namespace) -> str:
+    return "(read from stdin)" if args.expr == "-" else str(args.expr)
+
+
+def _steps(args: argparse.Namespace) -> int:
+    from .stepper import steps
+
+    for step in steps(_expression(args), mode="backward"):
+        print(step)
+    return 0
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -46,21 +197,44 @@ def _demo(args: argparse.Namespace) -> int:
     table = value_table(graph)
     print(f"{example.title}\n\n{table}")
     if args.out:
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        path = out / f"{example.name}.txt"
-        path.write_text(f"{example.title}\n\n{table}\n", encoding="utf-8")
-        print(f"\nwrote {path.resolve()}")
+        for path in _write_demo(example, table, Path(args.out)):
+            print(f"wrote {path.resolve()}")
     return 0
 
 
+def _write_demo(example: Example, table: str, out: Path) -> list[Path]:
+    """Render everything first, then write: an error leaves no half-written set of files."""
+    from .diagram import draw
+    from .player import player
+
+    diagram = draw(example.output)  # after the backward pass: values and gradients
+    steps = player(EXAMPLES[example.name]().output)  # a fresh copy of the example
+    files = {
+        ".txt": f"{example.title}\n\n{table}\n".encode(),
+        ".svg": diagram.svg().encode("utf-8"),
+        ".png": diagram.png(),
+        ".html": steps.html().encode("utf-8"),
+        ".gif": steps.gif(),
+    }
+    from .render import write_file
+
+    out.mkdir(parents=True, exist_ok=True)
+    print()
+    return [write_file(out / f"{example.name}{suffix}", data) for suffix, data in files.items()]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0, or 2 for a bad input)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as done:  # --help (0) or a usage error (2), already printed
+        return done.code if isinstance(done.code, int) else 2
     try:
         return int(args.run(args))
     except (ScalargraphError, OSError) as err:
-        print(f"scalargraph {args.command}: error: {err}", file=sys.stderr)
+        message = " ".join(str(err).split())  # one line
+        print(f"scalargraph {args.command}: error: {message}", file=sys.stderr)
         return 2
 
 
