@@ -46,6 +46,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse, with usage errors as one line on stderr (exit code 2)."""
 
     def error(self, message: str) -> NoReturn:
+        if "EXPR" in message:  # "-x*y" looks like an option to argparse
+            message += "; an EXPR that starts with - needs a space or brackets: '-x * y' or '(-x)*y'"
         self.exit(2, f"{self.prog}: error: {message} (see: {self.prog} --help)\n")
 
 

@@ -54,6 +54,11 @@ def test_expression_from_stdin(capsys, monkeypatch):
     assert code == 0 and json.loads(out)["gradients"] == {"x": -4.0, "y": -4.0, "z": 3.0}
 
 
+def test_leading_minus_with_a_space(capsys):
+    code, out, _ = run(capsys, "grad", "-x * y", "--at", "x=1", "y=2", "--json")
+    assert code == 0 and json.loads(out)["gradients"] == {"x": -2.0, "y": -1.0}
+
+
 def test_steps(capsys):
     code, out, _ = run(capsys, "steps", "(x + y) * z", "--at", "x=-2", "y=5", "z=-4")
     lines = out.strip().splitlines()
@@ -130,6 +135,7 @@ def test_demo_out_writes_every_file(capsys, tmp_path):
     (["grad", "x", "--at", "x=1", "x=2"], "given twice"),
     (["grad", "x"], "the name 'x' has no value"),
     (["grad"], "the following arguments are required: EXPR"),
+    (["grad", "-x*y", "--at", "x=1", "y=2"], "needs a space or brackets: '-x * y'"),
     (["draw", "x", "--at", "x=1", "-o", "{tmp}/f.jpg"], "unknown file type '.jpg'"),
     (["draw", "x", "--at", "x=1", "-o", "{tmp}/missing/f.svg"], "does not exist"),
     (["draw", "log(x)", "--at", "x=0", "-o", "{tmp}/f.svg"], "log: the input must be positive"),
