@@ -71,10 +71,14 @@ def allowed() -> str:
 
 
 class _Where:
-    """Turns AST positions (lines from 1, columns in UTF-8 bytes from 0) into 'column N'."""
+    """Turns positions in the parsed text (``text`` without its leading whitespace ``lead``;
+    lines from 1, AST columns in UTF-8 bytes from 0) into 'column N' of the text as given."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, lead: str = "") -> None:
         self.lines = text.split("\n")
+        self.line_shift = lead.count("\n")
+        self.column_shift = len(lead) - (lead.rfind("\n") + 1)
+        self.multiline = "\n" in (lead + text).rstrip()
 
     def __call__(self, line: int, byte_column: int) -> str:
         source = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
@@ -82,7 +86,10 @@ class _Where:
         return self.at(line, column)
 
     def at(self, line: int, column: int) -> str:
-        return f"column {column}" if len(self.lines) == 1 else f"line {line}, column {column}"
+        if line == 1:
+            column += self.column_shift
+        line += self.line_shift
+        return f"line {line}, column {column}" if self.multiline else f"column {column}"
 
     def of(self, node: ast.AST) -> str:
         return self(getattr(node, "lineno", 1), getattr(node, "col_offset", 0))
@@ -244,16 +251,17 @@ def parse(expression: str, /, params: Mapping[str, Any] | None = None, **values:
     where = _Where(expression)
     _guard(expression, where)
     leaves = _leaves(values, params)
+    source = expression.strip()
+    where = _Where(source, expression[:len(expression) - len(expression.lstrip())])
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # e.g. SyntaxWarning for "1(2)"
-            tree = ast.parse(expression.strip(" \t"), mode="eval")
+            tree = ast.parse(source, mode="eval")
     except SyntaxError as err:
-        raise _syntax_error(err, expression.strip(" \t"), _Where(expression.strip(" \t"))) from None
+        raise _syntax_error(err, source, where) from None
     except (RecursionError, MemoryError, ValueError):
         raise ParseError("the expression is nested too deeply to parse; split it into smaller "
                          "ones") from None
-    where = _Where(expression.strip(" \t"))
     _check(tree, where, leaves)
     unused = [name for name in leaves if name not in {n.id for n in ast.walk(tree)
                                                       if isinstance(n, ast.Name)}]

@@ -50,6 +50,7 @@ def test_constant_parts_fold_into_one_constant():
     assert sg.Graph(f).inputs[0].grad == -0.25  # d/dx x^-1 = -1/x², fine for x < 0
     assert isinstance(sg.parse("2 * sigmoid(0)"), sg.Constant)
     assert sg.parse("+x - -x", x=1.5).value == 3.0
+    assert sg.parse("\n  x * 2  # a comment\n", x=1.5).value == 3.0
 
 
 @pytest.mark.parametrize("name", sorted(FUNCTIONS))
@@ -114,6 +115,9 @@ HOSTILE = [
     ("log(x - 4)", "log: the input must be positive"),
     ("exp(1000)", "exp"),
     ("(\nx +\n y.imag)", "line 3, column 3: attribute access"),
+    ("   x.real", "column 5: attribute access"),
+    ("\n  x + z\n", "line 2, column 7: the name 'z'"),
+    ("  x =", "column 5: '=' (an assignment)"),
     ("(" * 10**5 + "x" + ")" * 10**5, "the limit is 10,000"),
     ("x" * 10**6, "1,000,000 characters long"),
     ("(" * (MAX_NESTING + 1) + "x" + ")" * (MAX_NESTING + 1), f"brackets nest more than {MAX_NESTING}"),
