@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -89,16 +90,27 @@ _STYLES = {"input": "rounded,filled", "param": "filled", "const": "filled,dashed
 
 
 class Diagram:
-    """A drawn graph. ``source`` is the DOT text of ``digraph``; restyle ``digraph``
-    (``d.digraph.attr(bgcolor="pink")``) and ``svg()``/``save()`` use the change."""
+    """A drawn graph. ``source`` is the DOT text; ``digraph`` the same graph as a
+    ``graphviz.Digraph``: restyle it (``d.digraph.attr(bgcolor="pink")``) and
+    ``source``, ``svg()`` and ``save()`` use the change."""
 
-    def __init__(self, digraph: Any) -> None:
-        self.digraph = digraph
+    def __init__(self, body: list[str]) -> None:
+        self._body = body
+        self._digraph: Any = None
+
+    @property
+    def digraph(self) -> Any:
+        """A ``graphviz.Digraph`` holding this diagram (made on first use)."""
+        if self._digraph is None:
+            self._digraph = _graphviz().Digraph(_NAME, body=list(self._body))
+        return self._digraph
 
     @property
     def source(self) -> str:
         """The DOT text."""
-        return str(self.digraph.source)
+        if self._digraph is not None:
+            return str(self._digraph.source)
+        return f"digraph {_NAME} {{\n{''.join(self._body)}}}\n"
 
     def svg(self) -> str:
         """The SVG image as text."""
@@ -166,7 +178,7 @@ def draw(output: Node, *, values: Mapping[Node, Any] | None = None,
         checks = check_nodes(output, grads=_shown_grads(order, view))
     marks = _highlights(highlight, order)
     builder = _Builder(order, plan, view, style, marks, checks, edge_labels)
-    return Diagram(builder.build(rankdir, legend))
+    return Diagram(builder.build(rankdir, legend).body)
 
 
 # ---------------------------------------------------------------------- options
@@ -351,7 +363,7 @@ def _units(order: list[Node], plan: _Plan, collapsed: dict[Node, Group]) -> dict
         units[node] = group_ids[g]
     for g, uid in group_ids.items():
         count = sum(1 for n in units if units[n] == uid)
-        plan.unit_labels[uid] = f"<<b>{_esc(g.name)}</b><br/>({_nodes(count)}, collapsed)>"
+        plan.unit_labels[uid] = f"<b>{_esc(g.name)}</b><br/>({_nodes(count)}, collapsed)"
     return units
 
 
@@ -367,7 +379,7 @@ def _limit(plan: _Plan, max_nodes: int | None) -> None:
     warnings.warn(_too_big(plan, len(last), max_nodes), UserWarning, stacklevel=3)
     for node in hidden:
         plan.units[node] = "more"
-    plan.unit_labels["more"] = f"<… {_nodes(len(hidden))} before these<br/>not drawn (max_nodes={max_nodes})>"
+    plan.unit_labels["more"] = f"… {_nodes(len(hidden))} before these<br/>not drawn (max_nodes={max_nodes})"
     plan.unit_groups["more"] = None
 
 
@@ -386,8 +398,53 @@ def _too_big(plan: _Plan, count: int, max_nodes: int) -> str:
 
 
 # ------------------------------------------------------------------ the DOT
+class _Dot:
+    """The few ``graphviz.Digraph`` methods the builder uses, writing the same DOT text
+    (the graphviz package's quoting is half the time of drawing a large graph)."""
+
+    def __init__(self, name: str = "") -> None:
+        self.name = name
+        self.body: list[str] = []
+
+    def attr(self, kw: str = "graph", **attrs: str) -> None:
+        self.body.append(f"\t{kw} {_attrs(attrs)}\n")
+
+    def node(self, name: str, label: str, **attrs: str) -> None:
+        self.body.append(f"\t{name} {_attrs({'label': label, **attrs})}\n")
+
+    def edge(self, tail: str, head: str, **attrs: str) -> None:
+        self.body.append(f"\t{tail} -> {head}{' ' + _attrs(attrs) if attrs else ''}\n")
+
+    def subgraph(self, graph: _Dot) -> None:
+        self.body.append(f"\tsubgraph {graph.name} {{\n")
+        self.body.extend("\t" + line for line in graph.body)
+        self.body.append("\t}\n")
+
+
+class _Html(str):
+    """An HTML-like Graphviz label: written as ``<...>``, not quoted."""
+
+
+def _attrs(attrs: Mapping[str, str]) -> str:
+    return "[" + " ".join(f"{k}={_quote(v)}" for k, v in attrs.items()) + "]"
+
+
+def _quote(value: str) -> str:
+    if isinstance(value, _Html):
+        return f"<{value}>"
+    if _PLAIN.fullmatch(value) and value.lower() not in _KEYWORDS:
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|-?(\.[0-9]+|[0-9]+(\.[0-9]*)?)")
+_KEYWORDS = {"node", "edge", "graph", "digraph", "subgraph", "strict"}
+_NAME = "scalargraph"
+_TABLE = 'border="0" cellborder="0" cellspacing="0" cellpadding="1"'
+
+
 class _Builder:
-    """Writes the plan as a graphviz.Digraph: clusters, boxes, edges, legend."""
+    """Writes the plan as DOT: clusters, boxes, edges, legend."""
 
     def __init__(self, order: list[Node], plan: _Plan, view: _View, theme: Theme, marks: set[Any],
                  checks: Mapping[Node, Any], edge_labels: bool) -> None:
@@ -400,23 +457,21 @@ class _Builder:
         self.edge_labels = edge_labels
         self.label_attr = "label" if len(set(plan.units.values())) <= XLABEL_ABOVE else "xlabel"
 
-    def build(self, rankdir: str, legend: bool) -> Any:
-        graphviz = _graphviz()
+    def build(self, rankdir: str, legend: bool) -> _Dot:
         t = self.theme
-        root = graphviz.Digraph("scalargraph")
+        root = _Dot(_NAME)
         root.attr(rankdir=rankdir, bgcolor=t.background, fontname=t.font, fontcolor=t.text,
                   nodesep="0.3", ranksep="0.45")
         root.attr("node", fontname=t.font, fontsize="11", color=t.line, fontcolor=t.text, margin="0.08,0.04")
         root.attr("edge", fontname=t.font, fontsize="10", color=t.line, fontcolor=t.text, arrowsize="0.7")
-        bodies = self._boxes(graphviz)
-        self._clusters(graphviz, root, bodies)
+        self._clusters(root, self._boxes())
         self._edges(root)
         if legend:
             self._legend(root)
         return root
 
     # ---- boxes and clusters
-    def _boxes(self, graphviz: Any) -> dict[Group | None, Any]:
+    def _boxes(self) -> dict[Group | None, Any]:
         """One body per group holding its boxes (None: the top level)."""
         bodies: dict[Group | None, Any] = {None: []}
         done = set()
@@ -431,10 +486,10 @@ class _Builder:
             bodies[where].append((uid, node))
         return bodies
 
-    def _clusters(self, graphviz: Any, root: Any, bodies: dict[Group | None, Any]) -> None:
+    def _clusters(self, root: _Dot, bodies: dict[Group | None, Any]) -> None:
         groups = [g for g in bodies if g is not None]
         index = {g: i for i, g in enumerate(groups)}
-        graphs = {g: graphviz.Digraph(f"cluster_{index[g]}") for g in groups}
+        graphs = {g: _Dot(f"cluster_{index[g]}") for g in groups}
         for g, sub in graphs.items():
             sub.attr(label=g.name, style="rounded,filled", fillcolor=self.theme.cluster,
                      color=self.theme.muted, fontcolor=self.theme.text)
@@ -445,11 +500,11 @@ class _Builder:
         for g in sorted(groups, key=lambda g: (-len(g.path()), index[g])):  # innermost first
             (root if g.parent is None else graphs[g.parent]).subgraph(graphs[g])
 
-    def _box(self, target: Any, uid: str, node: Node) -> None:
+    def _box(self, target: _Dot, uid: str, node: Node) -> None:
         t = self.theme
         if not uid.startswith("n"):  # a collapsed group or the nodes beyond max_nodes
             hot = any(self.plan.units.get(n) == uid for n in self.marks if isinstance(n, Node))
-            target.node(uid, self.plan.unit_labels[uid], shape="box3d", style="filled",
+            target.node(uid, _Html(self.plan.unit_labels[uid]), shape="box3d", style="filled",
                         fillcolor=t.cluster, fontcolor=t.text, **self._hot(hot))
             return
         role = self._role(node)
@@ -466,7 +521,7 @@ class _Builder:
         k = kind(node)
         return k if k in ("input", "param", "const") else "op"
 
-    def _html(self, node: Node) -> str:
+    def _html(self, node: Node) -> _Html:
         v = self.view
         name = _esc(v.label(node))
         tag = _esc(self._tag(node))
@@ -483,7 +538,7 @@ class _Builder:
                 rows.extend(self._attached_rows(node, k, inp))
         if node in self.checks:
             rows.append(self._badge(node))
-        return f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">{"".join(rows)}</table>>'
+        return _Html(f'<table {_TABLE}>{"".join(rows)}</table>')
 
     def _tag(self, node: Node) -> str:
         """The op symbol, with an attached parameter: ``× a`` is "multiply by a"."""
@@ -528,7 +583,7 @@ class _Builder:
         return _row(f'<font color="{colour}"><b>{text}</b></font>')
 
     # ---- edges
-    def _edges(self, root: Any) -> None:
+    def _edges(self, root: _Dot) -> None:
         seen = set()
         for node in self.plan.boxes:
             if node.op is None:
@@ -571,18 +626,19 @@ class _Builder:
         return " = ".join(parts)
 
     # ---- legend
-    def _legend(self, root: Any) -> None:
+    def _legend(self, root: _Dot) -> None:
         t = self.theme
-        with root.subgraph(name="cluster_legend") as box:
-            box.attr(label="legend", style="rounded", color=t.muted, fontcolor=t.text)
-            box.attr("node", fontsize="10")
-            for role, text in (("input", "input"), ("param", "parameter"), ("const", "constant"),
-                               ("op", "op"), ("output", "output")):
-                box.node(f"legend_{role}", text, shape=_SHAPES[role], style=_STYLES[role],
-                         fillcolor=getattr(t, role), peripheries="2" if role == "output" else "1")
-            note = ("edge label: ∂consumer/∂input = symbolic = number\n"
-                    "grad not computed: no backward pass has reached the node yet (not 0)")
-            box.node("legend_note", note, shape="plaintext", fontcolor=t.text)
+        box = _Dot("cluster_legend")
+        box.attr(label="legend", style="rounded", color=t.muted, fontcolor=t.text)
+        box.attr("node", fontsize="10")
+        for role, text in (("input", "input"), ("param", "parameter"), ("const", "constant"),
+                           ("op", "op"), ("output", "output")):
+            box.node(f"legend_{role}", text, shape=_SHAPES[role], style=_STYLES[role],
+                     fillcolor=getattr(t, role), peripheries="2" if role == "output" else "1")
+        note = _Html("edge label: ∂consumer/∂input = symbolic = number<br/>"
+                     "<i>grad not computed</i>: no backward pass has reached the node yet (not 0)")
+        box.node("legend_note", note, shape="plaintext", fontcolor=t.text)
+        root.subgraph(box)
 
 
 def _nodes(count: int) -> str:
