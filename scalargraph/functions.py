@@ -51,6 +51,8 @@ def signature(op: Op) -> str:
 
 
 def _function(op: Op) -> Callable[..., Node]:
+    where = op.name + "()"
+
     def function(*args: Any) -> Node:
         if len(args) != op.arity:
             plural = "" if op.arity == 1 else "s"
@@ -58,7 +60,10 @@ def _function(op: Op) -> Callable[..., Node]:
                 f"{op.name}() takes {op.arity} argument{plural} "
                 f"({', '.join(_ARG_NAMES[:op.arity])}), got {len(args)}"
             )
-        return apply(op, *(operand(a, op.name + "()") for a in args))
+        if op.arity == 1:  # the hot path of graph building (relu in an MLP): no generator
+            a = args[0]
+            return apply(op, a if isinstance(a, Node) else operand(a, where))
+        return apply(op, *(operand(a, where) for a in args))
 
     function.__name__ = function.__qualname__ = op.name
     derivatives = "; ".join(

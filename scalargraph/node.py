@@ -285,7 +285,8 @@ def apply(op: Op, *args: Node) -> Node:
     """A new node for ``op`` applied to input nodes (the generic path of every op)."""
     if op.arity == 2:
         return _binary(op, args[0], args[1])
-    av = args[0].value
+    a = args[0]
+    av = a.value
     if av.__class__ is float:
         try:
             value = op.forward(MATH, av)
@@ -293,7 +294,15 @@ def apply(op: Op, *args: Node) -> Node:
             raise domain_error(op, (av,)) from None
     else:
         value = evaluate_batch(op, (av,))
-    return _make(op, value, args[0], None)
+    n = _NODE_NEW(Node)  # as _make, inline: sg.relu, sg.exp ... are hot paths too
+    n.value = value
+    n.grad = None
+    n.name = None
+    n.op = op
+    n._a = a
+    n._b = None
+    n.group = _GROUPS[-1]
+    return n
 
 
 def evaluate(op: Op, values: tuple[Any, ...]) -> Any:
