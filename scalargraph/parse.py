@@ -318,7 +318,10 @@ def _combine(node: ast.AST, args: list[Any], leaves: dict[str, Node], functions:
         name = node.func.id  # type: ignore[attr-defined]  # a checked call
     op = OPS[name]
     if any(isinstance(a, Node) for a in args):
-        result = apply(op, *(a if isinstance(a, Node) else Constant(a) for a in args))
+        if isinstance(node, ast.Call):
+            result = functions[name](*args)  # sg.exp, sg.maximum ...: numbers become constants
+        else:
+            result = apply(op, *(a if isinstance(a, Node) else Constant(a) for a in args))
         value = result.value
     else:
         value = result = evaluate(op, tuple(args))  # numbers only: one constant

@@ -51,6 +51,8 @@ def test_constant_parts_fold_into_one_constant():
     assert isinstance(sg.parse("2 * sigmoid(0)"), sg.Constant)
     assert sg.parse("+x - -x", x=1.5).value == 3.0
     assert sg.parse("\n  x * 2  # a comment\n", x=1.5).value == 3.0
+    m = sg.parse("maximum(x, 2 * 1.5)", x=1.0)
+    assert m.value == 3.0 and isinstance(m.inputs[1], sg.Constant) and m.inputs[0].name == "x"
 
 
 @pytest.mark.parametrize("name", sorted(FUNCTIONS))
