@@ -26,6 +26,7 @@ import html
 import os
 import re
 import warnings
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -361,8 +362,9 @@ def _units(order: list[Node], plan: _Plan, collapsed: dict[Node, Group]) -> dict
             group_ids[g] = f"g{len(group_ids)}"
             plan.unit_groups[group_ids[g]] = g.parent
         units[node] = group_ids[g]
+    counts = Counter(units.values())
     for g, uid in group_ids.items():
-        count = sum(1 for n in units if units[n] == uid)
+        count = counts[uid]
         plan.unit_labels[uid] = f"<b>{_esc(g.name)}</b><br/>({_nodes(count)}, collapsed)"
     return units
 
@@ -512,7 +514,10 @@ class _Builder:
                     fillcolor=getattr(t, role), peripheries="2" if role == "output" else "1",
                     **self._hot(node in self.marks))
 
-    def _hot(self, on: bool) -> dict[str, str]:
+    def _hot(self, on: bool, edge: bool = False) -> dict[str, str]:
+        """Emphasis for a highlighted box (``on``) or edge (``edge``)."""
+        if edge:
+            return {"color": self.theme.highlight, "penwidth": "3", "fontcolor": self.theme.highlight}
         return {"color": self.theme.highlight, "penwidth": "3"} if on else {}
 
     def _role(self, node: Node) -> str:
@@ -584,7 +589,7 @@ class _Builder:
 
     # ---- edges
     def _edges(self, root: _Dot) -> None:
-        seen = set()
+        merged: dict[tuple[str, str], dict[str, str]] = {}  # edges into or out of a collapsed box
         for node in self.plan.boxes:
             if node.op is None:
                 continue
@@ -594,20 +599,20 @@ class _Builder:
                 tail, head = self.plan.units[inp], self.plan.units[node]
                 if tail == head:
                     continue
-                plain = tail.startswith("n") and head.startswith("n")
-                if not plain and (tail, head) in seen:
-                    continue
-                seen.add((tail, head))
-                root.edge(tail, head, **self._edge_attrs(node, k, inp, plain))
+                if tail.startswith("n") and head.startswith("n"):
+                    root.edge(tail, head, **self._edge_attrs(node, k, inp))
+                elif (tail, head) not in merged or (inp, node) in self.marks:
+                    merged[(tail, head)] = self._hot(False, edge=(inp, node) in self.marks)
+        for (tail, head), attrs in merged.items():
+            root.edge(tail, head, **attrs)
 
-    def _edge_attrs(self, node: Node, k: int, inp: Node, plain: bool) -> dict[str, str]:
+    def _edge_attrs(self, node: Node, k: int, inp: Node) -> dict[str, str]:
         attrs: dict[str, str] = {}
         if isinstance(inp, Constant):
             attrs["style"] = "dashed"  # no gradient flows into a constant
-        elif plain and self.edge_labels:
+        elif self.edge_labels:
             attrs[self.label_attr] = self._derivative_text(node, k)
-        if (inp, node) in self.marks:
-            attrs.update(color=self.theme.highlight, penwidth="3", fontcolor=self.theme.highlight)
+        attrs.update(self._hot(False, edge=(inp, node) in self.marks))
         return attrs
 
     def _derivative_text(self, node: Node, k: int) -> str:

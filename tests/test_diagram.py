@@ -373,7 +373,23 @@ def test_diagram_and_node_display_as_svg_in_jupyter():
 
 
 def test_digraph_restyling_reaches_the_source():
-    d = sg.draw(circuit().output)
+    d = sg.draw(circuit().output, legend=True)
+    before = d.source
+    assert d.digraph.source == before            # the graphviz.Digraph writes the same DOT
     d.digraph.attr(bgcolor="pink")
     assert "bgcolor=pink" in d.source
     assert math.isfinite(len(d.source))
+
+
+def test_highlighted_edge_into_a_collapsed_group_stays_highlighted():
+    x = sg.Node(0.5, name="x")
+    y = sg.Node(1.5, name="y")
+    with sg.group("g"):
+        s = (x * y).named("s")
+        t = sg.sin(x).named("t")
+        u = (s + t).named("u")
+    out = sg.exp(u).named("out")
+    src = sg.draw(out, collapse=["g"], highlight=[(x, t)]).source
+    (xg,) = [ln for ln in src.splitlines() if "n0 -> g0" in ln]   # x feeds s and t: one edge
+    assert "penwidth=3" in xg
+    assert "penwidth=3" not in next(ln for ln in src.splitlines() if "n1 -> g0" in ln)
