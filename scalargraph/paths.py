@@ -31,6 +31,7 @@ from .functions import cos, sin
 from .graph import Graph, count_edges
 from .namespaces import MATH
 from .node import Constant, Node, domain_error
+from .report import label
 
 __all__ = ["Cost", "PathCount", "PathSum", "backward_paths", "cost", "count_paths", "diamond_ladder"]
 
@@ -82,8 +83,6 @@ class PathSum:
 
 
 def _leaf_labels(graph: Graph) -> list[tuple[Node, str]]:
-    from .report import label
-
     position = {id(n): i for i, n in enumerate(graph.nodes)}
     leaves = [n for n in graph.nodes if n.op is None and n.__class__ is not Constant]
     return [(leaf, label(leaf, position[id(leaf)])) for leaf in leaves]
