@@ -26,6 +26,7 @@ import io
 import os
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -139,7 +140,7 @@ class Player:
         both = Image.new("RGB", (images[0].width, 2 * images[0].height), "white")
         both.paste(images[0], (0, 0))
         both.paste(images[-1], (0, images[0].height))
-        palette = both.quantize(colors=128, method=Image.Quantize.MEDIANCUT)
+        palette = both.quantize(colors=128, method=Image.Quantize.FASTOCTREE)
         frames = [image.quantize(palette=palette, dither=Image.Dither.NONE) for image in images]
         out = io.BytesIO()
         frames[0].save(out, format="GIF", save_all=True, append_images=frames[1:],
@@ -173,7 +174,6 @@ def player(f: Any, mode: str = "both", *, digits: int = 5, interval: float = 1.2
     for bad in ("values", "grads", "highlight"):
         if bad in draw_options:
             raise InputError(f"player() chooses {bad}= for each frame itself; leave it out")
-    draw_options.setdefault("precision", digits)
     walk = steps(f, mode, digits=digits)
     svgs = same_canvas([svg_element(s.diagram(**draw_options).svg()) for s in walk])
     frames = [Frame(s, svg) for s, svg in zip(walk, svgs)]
@@ -232,6 +232,7 @@ def _frame_html(frame: Frame) -> str:
             f'<div class="sg-equation">$${html.escape(frame.latex)}$$</div>')
 
 
+@cache
 def _font(size: int) -> Any:
     """DejaVu Sans (it has ∂, σ, ·, −), shipped with matplotlib (found without importing
     it); Pillow's own font otherwise."""

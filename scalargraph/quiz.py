@@ -177,6 +177,7 @@ class Quiz:
         current = self.current
         highlight = () if current is None else (current.node,)
         values = {n: n.value for n in self.graph.nodes}
+        options.setdefault("precision", self.digits)
         return draw(self.graph.output, values=values, grads=self.revealed(), highlight=highlight,
                     **options)
 

@@ -136,6 +136,7 @@ class _History:
     """When each value and gradient became known, shared by the steps of one call."""
 
     output: Node
+    digits: int
     value: dict[Node, Any] = field(default_factory=dict)
     value_at: dict[Node, int] = field(default_factory=dict)
     grad_events: dict[Node, list[tuple[int, Any]]] = field(default_factory=dict)
@@ -204,8 +205,14 @@ class Step:
         return (self.node,)
 
     def diagram(self, **options: Any) -> Any:
-        """The diagram at this step: known values and gradients, the active node and edge."""
+        """The diagram at this step: known values and gradients, the active node and edge.
+
+        Options go to :func:`scalargraph.draw`; ``precision`` is the steps' ``digits`` unless given.
+        """
         from .diagram import draw
+
+        assert self._history is not None
+        options.setdefault("precision", self._history.digits)
 
         return draw(self.output, values=self.values, grads=self.grads,
                     highlight=self.highlight, **options)
@@ -259,7 +266,7 @@ def steps(f: Any, mode: str = "backward", *, digits: int = 5) -> list[Step]:
         raise InputError(f"digits must be a whole number from 1 to 17, got {digits!r}")
     graph = as_graph(f)
     names = labels(graph)
-    history = _History(graph.output)
+    history = _History(graph.output, digits)
     out: list[Step] = []
     forward = mode != "backward"
     for node in graph.nodes:

@@ -100,3 +100,16 @@ def test_bad_answers_and_options() -> None:
         sg.quiz(cs231n_staged(), ask="some")
     with pytest.raises(sg.InputError, match="rtol must be a number >= 0"):
         sg.quiz(cs231n_staged(), rtol=-1)
+
+
+def test_the_diagram_hides_what_is_not_answered_yet() -> None:
+    import html
+
+    q = sg.quiz(cs231n_staged(), ask="leaves")
+    before = html.unescape(q._repr_html_())
+    assert "∂f/∂y = ?" in before and f"grad {g5(N['dy'])}" not in before
+    assert before.count("grad not computed") == 9  # every node but the output f
+    q.answer(1.59)
+    after = html.unescape(q._repr_html_())
+    assert f"grad {g5(N['dy'])}" in after and "✓ ∂f/∂y = 1.59: right" in after
+    assert "∂f/∂x = ?" in after
