@@ -32,7 +32,7 @@ from .errors import InputError, ScalargraphError
 from .examples import EXAMPLES, Example
 from .graph import Graph
 from .node import Node
-from .report import kind, label, value_table
+from .report import format_number, kind, label, value_table
 
 __all__ = ["build_parser", "main"]
 
@@ -175,6 +175,8 @@ def _grad(args: argparse.Namespace) -> int:
                  for i, n in enumerate(graph.nodes) if n.op is not None or n.grad is not None]
         print(json.dumps({"expression": _text(args), "value": f.value, "gradients": gradients,
                           "nodes": nodes}, indent=2))
+    elif not gradients:
+        print(f"{format_number(f.value)}  (a constant: the expression has no names to differentiate by)")
     else:
         print(value_table(graph))
     return 0

@@ -48,6 +48,11 @@ def test_grad_json_cs231n_and_params(capsys):
     assert {"node": "a", "op": "param", "value": 1.0, "gradient": 9.0} in data["nodes"]
 
 
+def test_grad_of_a_constant_expression(capsys):
+    code, out, _ = run(capsys, "grad", "2 * 3")
+    assert code == 0 and out.startswith("6  (a constant")
+
+
 def test_expression_from_stdin(capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.StringIO("(x + y) * z\n"))
     code, out, _ = run(capsys, "grad", "-", "--at", "x=-2", "y=5", "z=-4", "--json")
