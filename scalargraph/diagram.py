@@ -176,7 +176,7 @@ def draw(output: Node, *, values: Mapping[Node, Any] | None = None,
     if check:
         from .nodecheck import check_nodes
 
-        checks = check_nodes(output, grads=_shown_grads(order, view))
+        checks = check_nodes(output, grads=_shown_grads(order, view), nodes=_drawn(plan))
     marks = _highlights(highlight, order)
     builder = _Builder(order, plan, view, style, marks, checks, edge_labels)
     return Diagram(builder.build(rankdir, legend).body)
@@ -282,6 +282,12 @@ class _View:
 
 def _as_float(value: Any) -> Any:
     return float(value) if getattr(value, "ndim", 0) == 0 else value
+
+
+def _drawn(plan: _Plan) -> set[Node]:
+    """The nodes whose numbers appear: boxes drawn on their own and the parameters inside them."""
+    shown = {n for n in plan.boxes if plan.units[n].startswith("n")}
+    return shown | {n.inputs[k] for n, k in plan.attached if n in shown}
 
 
 def _shown_grads(order: list[Node], view: _View) -> dict[Node, Any]:

@@ -17,7 +17,7 @@ the nodes downstream of ``n`` are evaluated again. Every value is restored after
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,9 +101,11 @@ def _output_at(node: Node, after: list[Node], value: Any) -> float:
     return float(np.sum(out.value))
 
 
-def check_nodes(output: Node, *, grads: Mapping[Node, Any] | None = None, eps: float = 1e-6,
-                rtol: float = 1e-5, atol: float = 1e-7) -> dict[Node, NodeCheck]:
-    """A :class:`NodeCheck` for every node but the constants, in topological order.
+def check_nodes(output: Node, *, grads: Mapping[Node, Any] | None = None,
+                nodes: Iterable[Node] | None = None, eps: float = 1e-6, rtol: float = 1e-5,
+                atol: float = 1e-7) -> dict[Node, NodeCheck]:
+    """A :class:`NodeCheck` for every node but the constants (or only for ``nodes``),
+    in topological order.
 
     The backward gradient checked is the one in ``grads`` (when given) or ``node.grad``;
     where that is None, a fresh backward pass supplies it (and every ``.grad`` is put back).
@@ -116,9 +118,10 @@ def check_nodes(output: Node, *, grads: Mapping[Node, Any] | None = None, eps: f
     if any(g is None for n, g in shown.items() if not isinstance(n, Constant)):
         fresh = _fresh_gradients(order)
         shown = {n: fresh[n] if g is None else g for n, g in shown.items()}
+    wanted = None if nodes is None else set(nodes)
     checks = {}
     for index, node in enumerate(order):
-        if isinstance(node, Constant):
+        if isinstance(node, Constant) or (wanted is not None and node not in wanted):
             continue
         analytic = shown[node]
         try:

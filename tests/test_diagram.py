@@ -393,3 +393,16 @@ def test_highlighted_edge_into_a_collapsed_group_stays_highlighted():
     (xg,) = [ln for ln in src.splitlines() if "n0 -> g0" in ln]   # x feeds s and t: one edge
     assert "penwidth=3" in xg
     assert "penwidth=3" not in next(ln for ln in src.splitlines() if "n1 -> g0" in ln)
+
+
+def test_check_on_a_long_chain_checks_only_the_drawn_nodes():
+    x = sg.Node(0.3, name="x")
+    h = x
+    for _ in range(20000):
+        h = sg.sin(h)
+    h.backward()
+    start = time.perf_counter()
+    with pytest.warns(UserWarning, match="max_nodes=300"):
+        src = sg.draw(h, check=True).source
+    assert time.perf_counter() - start < 60   # quadratic over the whole chain would take hours
+    assert src.count("check ✓") == 300
