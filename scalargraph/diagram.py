@@ -544,11 +544,11 @@ class _Builder:
         rows.append(_row(self._known("value", v.value(node))))
         if not isinstance(node, Constant):
             rows.append(_row(self._known("grad", v.grad(node))))
+        if node in self.checks:
+            rows.append(self._badge(node))
         for k, inp in enumerate(node.inputs):
             if (node, k) in self.plan.attached and not isinstance(inp, Constant):
                 rows.extend(self._attached_rows(node, k, inp))
-        if node in self.checks:
-            rows.append(self._badge(node))
         return _Html(f'<table {_TABLE}>{"".join(rows)}</table>')
 
     def _tag(self, node: Node) -> str:
