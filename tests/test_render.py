@@ -142,3 +142,14 @@ def test_write_error_removes_the_partial_file(tmp_path, monkeypatch):
     with pytest.raises(sg.RenderError, match="No space left on device"):
         drawn_circuit().save(tmp_path / "f.svg")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_ipython_displays_a_node_and_a_diagram_as_svg():
+    formatters = pytest.importorskip("IPython.core.formatters")
+    fmt = formatters.DisplayFormatter()
+    ex = circuit()
+    ex.output.backward()
+    for obj in (ex.output, sg.draw(ex.output)):
+        data, _ = fmt.format(obj)
+        assert "image/svg+xml" in data
+        assert "∂f/∂q = z = -4" in svg_texts(data["image/svg+xml"])
