@@ -210,6 +210,10 @@ def _highlights(items: Iterable[Any], order: list[Node]) -> set[Any]:
     """The highlighted nodes and (input, consumer) edges, checked against the graph."""
     members = set(order)
     marks: set[Any] = set()
+    if isinstance(items, Node):
+        items = [items]
+    elif not isinstance(items, Iterable):
+        raise InputError(f"highlight takes a list of Nodes and (input, consumer) pairs, got {items!r}")
     for item in items:
         if isinstance(item, Node):
             if item not in members:
@@ -325,6 +329,8 @@ def _collapsed_groups(order: list[Node], plan: _Plan, collapse: Iterable[str]) -
     """The outermost collapsed group of every boxed node inside one."""
     if isinstance(collapse, str):
         collapse = [collapse]
+    if not isinstance(collapse, Iterable) or not all(isinstance(w, str) for w in collapse):
+        raise InputError(f"collapse takes a list of group names (or 'outer/inner' paths), got {collapse!r}")
     wanted = list(collapse)
     if not wanted:
         return {}

@@ -199,6 +199,7 @@ def test_highlighted_nodes_and_edges_are_emphasised():
     ex = circuit()
     x, y, z = ex.leaves
     q, f = ex.output.inputs[0], ex.output
+    assert "penwidth=3" in node_line(sg.draw(f, highlight=q).source, "n2")  # one node alone
     src = sg.draw(f, highlight=[q, (z, f)]).source
     assert "penwidth=3" in node_line(src, "n2") and "penwidth=3" not in node_line(src, "n0")
     (zf,) = [ln for ln in src.splitlines() if "n3 -> n4" in ln]
@@ -352,6 +353,9 @@ def test_check_of_intermediate_batch_node():
     ({"values": [1.0]}, sg.InputError, "mapping"),
     ({"max_nodes": 0}, sg.InputError, "positive"),
     ({"sample": -1}, sg.InputError, "sample index"),
+    ({"collapse": 3}, sg.InputError, "list of group names"),
+    ({"collapse": [None]}, sg.InputError, "list of group names"),
+    ({"highlight": 3}, sg.InputError, "list of Nodes"),
 ])
 def test_bad_options_are_named(kwargs, error, words):
     ex = circuit()
