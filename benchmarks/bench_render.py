@@ -14,6 +14,7 @@ Run alone: ``python benchmarks/bench_render.py``.
 
 from __future__ import annotations
 
+import re
 import shutil
 import warnings
 from typing import Any
@@ -50,7 +51,7 @@ def mlp_graph(inputs: int = 4, widths: tuple[int, ...] = (16, 16, 10)) -> sg.Nod
 
 def boxes(source: str) -> int:
     """The boxes (one per drawn node) in a diagram's DOT text."""
-    return sum(1 for line in source.splitlines() if line.lstrip().startswith("n") and " [label=" in line)
+    return len(re.findall(r"^\s*n\d+ \[label=", source, flags=re.M))
 
 
 def rows() -> list[dict[str, Any]]:
