@@ -98,6 +98,7 @@ class Diagram:
     def __init__(self, body: list[str]) -> None:
         self._body = body
         self._digraph: Any = None
+        self._images: dict[str, tuple[str, bytes]] = {}  # format -> (DOT it was made from, image)
 
     @property
     def digraph(self) -> Any:
@@ -115,22 +116,30 @@ class Diagram:
 
     def svg(self) -> str:
         """The SVG image as text."""
-        return render(self.source, "svg").decode("utf-8")
+        return self._image("svg").decode("utf-8")
 
     def png(self) -> bytes:
         """The PNG image."""
-        return render(self.source, "png")
+        return self._image("png")
 
     def pdf(self) -> bytes:
         """The PDF document."""
-        return render(self.source, "pdf")
+        return self._image("pdf")
+
+    def _image(self, fmt: str) -> bytes:
+        """Rendered once per format and DOT text (a restyled digraph renders again)."""
+        source = self.source
+        cached = self._images.get(fmt)
+        if cached is None or cached[0] != source:
+            cached = self._images[fmt] = (source, render(source, fmt))
+        return cached[1]
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the diagram; the format comes from the suffix: .svg .png .pdf .dot (.gv).
 
         Nothing is written unless the whole file can be; returns the path."""
         fmt = suffix_format(path)
-        data = self.source.encode("utf-8") if fmt == "dot" else render(self.source, fmt)
+        data = self.source.encode("utf-8") if fmt == "dot" else self._image(fmt)
         return write_file(path, data)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict[str, str]:

@@ -153,3 +153,19 @@ def test_ipython_displays_a_node_and_a_diagram_as_svg():
         data, _ = fmt.format(obj)
         assert "image/svg+xml" in data
         assert "∂f/∂q = z = -4" in svg_texts(data["image/svg+xml"])
+
+
+def test_an_image_is_rendered_once_until_the_dot_changes(monkeypatch):
+    d = drawn_circuit()
+    calls = []
+    real = render_module.render
+
+    def counting(source, fmt="svg", **kwargs):
+        calls.append(fmt)
+        return real(source, fmt, **kwargs)
+
+    monkeypatch.setattr("scalargraph.diagram.render", counting)
+    first = d.svg()
+    assert d.svg() == first and calls == ["svg"]
+    d.digraph.attr(bgcolor="pink")
+    assert 'fill="pink"' in d.svg() and calls == ["svg", "svg"]
