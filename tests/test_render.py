@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -169,3 +170,17 @@ def test_an_image_is_rendered_once_until_the_dot_changes(monkeypatch):
     assert d.svg() == first and calls == ["svg"]
     d.digraph.attr(bgcolor="pink")
     assert 'fill="pink"' in d.svg() and calls == ["svg", "svg"]
+
+
+@pytest.mark.parametrize("name", ["cs231n_staged", "sigmoid_neuron", "param_attached"])
+def test_committed_asset_images_show_what_draw_shows_now(name):
+    """The README's images in assets/ are current: same texts (values, gradients, derivatives).
+    Regenerate with the command in the README's Diagrams section."""
+    from scalargraph import examples
+
+    ex = getattr(examples, name)()
+    ex.output.backward()
+    asset = (Path(__file__).parent.parent / "assets" / f"{name}.svg").read_text(encoding="utf-8")
+    assert sorted(svg_texts(asset)) == sorted(svg_texts(sg.draw(ex.output).svg()))
+    png = (Path(__file__).parent.parent / "assets" / f"{name}.png").read_bytes()
+    assert png.startswith(b"\x89PNG")
