@@ -175,6 +175,9 @@ def player(f: Any, mode: str = "both", *, digits: int = 5, interval: float = 1.2
         if bad in draw_options:
             raise InputError(f"player() chooses {bad}= for each frame itself; leave it out")
     walk = steps(f, mode, digits=digits)
+    if not walk:
+        raise InputError(f"nothing to play: the {mode} pass of this graph has no steps "
+                         "(its output is a constant); use mode='both' or 'backward'")
     svgs = same_canvas([svg_element(s.diagram(**draw_options).svg()) for s in walk])
     frames = [Frame(s, svg) for s, svg in zip(walk, svgs)]
     name = walk[-1].output.name or "f"
@@ -298,7 +301,8 @@ _CSS = """
 
 _JS = """
 (function () {
-  var root = document.getElementById("%ID%");
+  var here = document.currentScript;  /* the same player shown twice has one id twice */
+  var root = (here && here.closest(".sg-player")) || document.getElementById("%ID%");
   if (!root) { return; }
   var frames = root.querySelectorAll(".sg-frame");
   var slider = root.querySelector("input[type=range]");

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import InputError, OperandTypeError
+from .errors import InputError, OperandTypeError, ScalargraphError
 from .graph import Graph
 from .node import Constant, Node
 from .report import format_number
@@ -184,7 +184,11 @@ class Quiz:
     def _repr_html_(self) -> str:
         marks = "".join(f"<li>{html.escape(str(m)).replace(chr(10), '<br>')}</li>"
                         for m in self.marks.values())
-        return (f'<div class="sg-quiz">{svg_element(self.diagram().svg())}'
+        try:
+            svg = svg_element(self.diagram().svg())
+        except ScalargraphError:  # no renderer installed: the questions and marks alone
+            svg = ""
+        return (f'<div class="sg-quiz">{svg}'
                 f"<p><b>{html.escape(str(self))}</b></p><ul>{marks}</ul></div>")
 
 

@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import InputError, OperandTypeError
+from .errors import InputError, OperandTypeError, ScalargraphError
 from .graph import Graph, backward_pass
 from .namespaces import MATH
 from .node import Constant, Node, Param
@@ -226,10 +226,13 @@ class Step:
     def _repr_latex_(self) -> str:
         return f"$${self.latex}$$"
 
-    def _repr_html_(self) -> str:
+    def _repr_html_(self) -> str | None:
         import html
 
-        svg = svg_element(self.diagram().svg())
+        try:
+            svg = svg_element(self.diagram().svg())
+        except ScalargraphError:  # no renderer installed: Jupyter shows the LaTeX alone
+            return None
         return (f'<div class="sg-step">{svg}<div class="sg-equation" title="{html.escape(self.text)}">'
                 f"$${html.escape(self.latex)}$$</div></div>")
 

@@ -177,3 +177,42 @@ def test_player_in_chromium(browser, cs231n_player: sg.Player, tmp_path) -> None
     assert errors == []
     assert requests == [path.as_uri()]  # the page itself, nothing else
     page.close()
+
+
+def test_the_same_player_twice_on_one_page(browser, tmp_path) -> None:
+    p = sg.player(circuit())
+    page_path = tmp_path / "twice.html"
+    page_path.write_text(f"<!DOCTYPE html><meta charset='utf-8'><body>{p.fragment()}{p.fragment()}</body>",
+                         encoding="utf-8")
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(page_path.as_uri())
+    players = page.locator(".sg-player")
+    assert players.count() == 2
+    players.nth(1).locator("[data-go=next]").click()
+    players.nth(1).locator("[data-go=next]").click()
+    counters = [players.nth(i).locator(".sg-counter").inner_text() for i in range(2)]
+    assert counters == ["1 / 10", "3 / 10"]
+    assert players.nth(1).locator(".sg-frame:not([hidden]) .sg-equation").inner_text() == "q = x + y = -2 + 5 = 3"
+    assert errors == []
+    page.close()
+
+
+def test_nothing_to_play() -> None:
+    with pytest.raises(sg.InputError, match="nothing to play"):
+        sg.player(sg.Constant(2.0), mode="forward")
+    assert len(sg.player(sg.Node(2.0, name="x"))) == 2  # x = 2, then ∂x/∂x = 1
+
+
+def test_without_a_renderer_a_step_shows_its_latex(monkeypatch) -> None:
+    import scalargraph.diagram
+
+    def no_renderer(*args, **kwargs):
+        raise sg.MissingDependencyError("Rendering a diagram needs Graphviz: pip install 'pygraphviz>=2.0'")
+
+    monkeypatch.setattr(scalargraph.diagram, "render", no_renderer)
+    step = sg.steps(circuit())[3]
+    assert step._repr_html_() is None and step._repr_latex_().startswith("$$\\frac")
+    q = sg.quiz(circuit())
+    assert q._repr_html_().startswith('<div class="sg-quiz"><p><b>∂f/∂z = ?</b></p>')
