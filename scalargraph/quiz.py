@@ -80,6 +80,9 @@ class Mark:
             return head + "wrong"
         return f"{head}wrong, it is {format_number(q.answer, self.digits)}:\n{self.explanation}"
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))  # Jupyter shows the mark as it reads, not as a dataclass
+
 
 class Marks(list[Mark]):
     """Marks of several answers; ``str()`` shows them one per line."""
@@ -90,6 +93,9 @@ class Marks(list[Mark]):
     @property
     def right(self) -> int:
         return sum(m.right for m in self)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))
 
 
 class Quiz:

@@ -113,3 +113,11 @@ def test_the_diagram_hides_what_is_not_answered_yet() -> None:
     after = html.unescape(q._repr_html_())
     assert f"grad {g5(N['dy'])}" in after and "✓ ∂f/∂y = 1.59: right" in after
     assert "∂f/∂x = ?" in after
+
+
+def test_marks_read_as_text_in_ipython() -> None:
+    pretty = pytest.importorskip("IPython.lib.pretty")
+    q = sg.quiz(cs231n_staged(), ask="leaves")
+    marks = q.check({"y": 1.6, "x": 3})
+    assert pretty.pretty(marks[0]) == "✓ ∂f/∂y = 1.6: right"
+    assert pretty.pretty(marks).splitlines()[1] == "✗ ∂f/∂x = 3: wrong, it is 2.0596:"
