@@ -261,12 +261,15 @@ class _View:
         return label(node, self.pos[node])
 
     def number(self, value: Any) -> str:
-        if value is not None and value.__class__ is not float and self.sample is not None:
+        """A shown number: ``precision`` digits; one sample or a summary of a batch."""
+        if value is not None and value.__class__ is not float:
             import numpy as np
 
             arr = np.asarray(value)
-            if arr.ndim == 0:
+            if arr.ndim == 0:  # a numpy scalar or an int
                 return format_number(float(arr), self.precision)
+            if self.sample is None:
+                return format_number(arr, self.precision)
             if self.sample >= arr.shape[0]:
                 raise InputError(f"sample {self.sample} is out of range: "
                                  f"the batch has {arr.shape[0]} samples")

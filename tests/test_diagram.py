@@ -410,3 +410,10 @@ def test_check_on_a_long_chain_checks_only_the_drawn_nodes():
         src = sg.draw(h, check=True).source
     assert time.perf_counter() - start < 60   # quadratic over the whole chain would take hours
     assert src.count("check ✓") == 300
+
+
+def test_numpy_scalars_in_mappings_show_as_numbers():
+    ex = circuit()
+    f = ex.output
+    src = sg.draw(f, grads={f: np.float64(1.0)}, values={f: np.float64(-12.0)}).source
+    assert "grad 1<" in node_line(src, "n4") and "value -12<" in node_line(src, "n4")
