@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from common import allocated_bytes, best_of, main, row
+from common import allocated_bytes, best_of_each, main, row
 
 import scalargraph as sg
 
@@ -140,16 +140,20 @@ def _check_same_workload(engines: dict[str, Engine]) -> None:
             raise AssertionError(f"{key} gives different gradients from scalargraph on the MLP workload")
 
 
-def time_mlp(engine: Engine, repeat: int = 5) -> float:
-    """Best time of building the MLP loss graph and running its backward pass."""
+def time_mlp(engines: dict[str, Engine], repeat: int = 7) -> dict[str, float]:
+    """Best time per engine of building the MLP loss graph and running its backward pass
+    (engines interleaved round by round; fresh parameters for every run, untimed)."""
     points = data()
 
-    def run(params: Any) -> Any:
-        loss = mlp_loss(engine, params, points)
-        engine.backward(loss)
-        return loss
+    def runner(engine: Engine) -> tuple[Callable[..., Any], Callable[[], Any]]:
+        def run(params: Any) -> Any:
+            loss = mlp_loss(engine, params, points)
+            engine.backward(loss)
+            return loss
 
-    return best_of(run, repeat, setup=lambda: (make_params(engine),))
+        return run, lambda: (make_params(engine),)
+
+    return best_of_each({key: runner(engine) for key, engine in engines.items()}, repeat)
 
 
 def graph_size() -> int:
@@ -179,7 +183,7 @@ def rows() -> list[dict[str, Any]]:
     engines = ENGINES()
     _check_same_workload(engines)
     nodes = graph_size()
-    times = {key: time_mlp(engine) for key, engine in engines.items()}
+    times = time_mlp(engines)
     ours = times["scalargraph"]
     figure = f"MLP(2,[16,16,1]) x {POINTS} points, build + backward ({nodes:,} nodes)"
     out = []

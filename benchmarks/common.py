@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["KEYS", "allocated_bytes", "best_of", "format_table", "main", "row"]
+__all__ = ["KEYS", "allocated_bytes", "best_of", "best_of_each", "format_table", "main", "row"]
 
 #: The keys of every row, in table order.
 KEYS = ("figure", "scalargraph", "baseline", "baseline_name", "ratio", "unit", "target")
@@ -41,6 +41,20 @@ def best_of(run: Callable[[], Any], repeat: int = 5, setup: Callable[[], Any] | 
         elapsed = time.perf_counter() - start
         del result, args
         best = min(best, elapsed)
+    return best
+
+
+def best_of_each(runs: dict[str, tuple[Callable[..., Any], Callable[[], Any] | None]],
+                 repeat: int = 5) -> dict[str, float]:
+    """:func:`best_of` for several contenders, interleaved: round after round, each
+    contender runs once, so a burst of load on a shared machine hits them all alike.
+
+    ``runs`` maps a name to ``(run, setup)`` as for :func:`best_of`.
+    """
+    best = dict.fromkeys(runs, float("inf"))
+    for _ in range(repeat):
+        for name, (run, setup) in runs.items():
+            best[name] = min(best[name], best_of(run, 1, setup))
     return best
 
 
