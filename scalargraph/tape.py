@@ -86,6 +86,9 @@ class Tape:
     def __repr__(self) -> str:
         return f"Tape({len(self.rows)} rows)"
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))  # IPython and Jupyter's text view show the table itself
+
     def _repr_html_(self) -> str:
         table = self.cells()
         head = "".join(f"<th>{html.escape(c)}</th>" for c in table[0])

@@ -68,3 +68,9 @@ def test_digits_and_gradients_left_alone() -> None:
 def test_bad_input() -> None:
     with pytest.raises(sg.OperandTypeError, match="tape\\(\\) needs the output Node"):
         sg.tape([1, 2])
+
+
+def test_ipython_shows_the_table() -> None:
+    pretty = pytest.importorskip("IPython.lib.pretty")
+    t = sg.tape(circuit())
+    assert pretty.pretty(t) == str(t) and pretty.pretty(t).splitlines()[3].split()[:3] == ["2", "q", "add"]
