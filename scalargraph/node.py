@@ -319,14 +319,16 @@ def evaluate_batch(op: Op, values: tuple[Any, ...]) -> Any:
     """Forward on numpy batches: shapes must broadcast; floating-point faults raise."""
     import numpy as np
 
-    try:
-        np.broadcast_shapes(*(np.shape(v) for v in values))
-    except ValueError:
-        shapes = " and ".join(str(np.shape(v)) for v in values)
-        raise BatchShapeError(
-            f"{op.name}: batch shapes {shapes} do not match; every batch in a graph needs "
-            "the same number of samples (or a single scalar value)"
-        ) from None
+    shapes = {v.shape for v in values if v.__class__ is not float}
+    if len(shapes) > 1:  # equal shapes (or a float with a batch), the usual case, need no check
+        try:
+            np.broadcast_shapes(*shapes)
+        except ValueError:
+            listed = " and ".join(str(np.shape(v)) for v in values)
+            raise BatchShapeError(
+                f"{op.name}: batch shapes {listed} do not match; every batch in a graph needs "
+                "the same number of samples (or a single scalar value)"
+            ) from None
     with np.errstate(all="raise", under="ignore"):
         try:
             value = op.forward(numpy_namespace(), *values)
