@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .errors import InputError, OperandTypeError, ScalargraphError
@@ -111,11 +112,20 @@ def _fill(template: str, out: str, *inputs: str) -> str:
     return "".join(text)
 
 
+_NUMBER = re.compile(r"-?[0-9.e+-]+")
+_TEX_SPECIAL = re.compile(r"([#$%&_{}])")
+
+
+@lru_cache(maxsize=4096)
 def _tex(name: str) -> str:
-    """A label in LaTeX: one letter or a number as is, a longer name upright."""
-    if len(name) == 1 or re.fullmatch(r"-?[0-9.e+-]+", name):
+    """A label in LaTeX: one letter or a number as is, a longer name upright.
+
+    >>> _tex("x"), _tex("-0.5"), _tex("add#3")
+    ('x', '-0.5', '\\\\mathrm{add\\\\#3}')
+    """
+    if len(name) == 1 or _NUMBER.fullmatch(name):
         return name
-    return "\\mathrm{" + re.sub(r"([#$%&_{}])", r"\\\1", name) + "}"
+    return "\\mathrm{" + _TEX_SPECIAL.sub(r"\\\1", name) + "}"
 
 
 def _partial(top: str, bottom: str) -> str:
