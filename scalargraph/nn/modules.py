@@ -112,7 +112,10 @@ class Neuron(Module):
         self._act = activation_function(activation)
 
     def __call__(self, x: Any) -> Node:
-        xs = as_inputs(x, len(self.w))
+        return self.forward(as_inputs(x, len(self.w)))
+
+    def forward(self, xs: Sequence[Node]) -> Node:
+        """The neuron on input nodes that are already checked (what Layer calls)."""
         total = self.w[0] * xs[0]
         for wi, xi in zip(self.w[1:], xs[1:]):
             total = total + wi * xi
@@ -140,7 +143,7 @@ class Layer(Module):
     def __call__(self, x: Any) -> list[Node]:
         xs = as_inputs(x, len(self.neurons[0].w))
         with group(self.name):
-            return [n(xs) for n in self.neurons]
+            return [n.forward(xs) for n in self.neurons]
 
     def parameters(self) -> list[Param]:
         return [p for n in self.neurons for p in n.parameters()]
