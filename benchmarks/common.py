@@ -25,27 +25,34 @@ if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
 
-def best_of(run: Callable[[], Any], repeat: int = 5, setup: Callable[[], Any] | None = None) -> float:
+def best_of(run: Callable[..., Any], repeat: int = 5, setup: Callable[[], Any] | None = None,
+            gc_off: bool = False) -> float:
     """The fastest of ``repeat`` timed calls of ``run(*setup())`` in seconds.
 
     ``setup`` (untimed) returns the arguments of one run, so every run starts
     from fresh state; ``gc.collect()`` runs before each timed call, so one run's
-    garbage is not collected in the next one's time.
+    garbage is not collected in the next one's time. ``gc_off`` switches the
+    cyclic garbage collector off during the timed call (to measure its share).
     """
     best = float("inf")
     for _ in range(repeat):
         args = setup() if setup is not None else ()
         gc.collect()
-        start = time.perf_counter()
-        result = run(*args)
-        elapsed = time.perf_counter() - start
+        if gc_off:
+            gc.disable()
+        try:
+            start = time.perf_counter()
+            result = run(*args)
+            elapsed = time.perf_counter() - start
+        finally:
+            gc.enable()
         del result, args
         best = min(best, elapsed)
     return best
 
 
 def best_of_each(runs: dict[str, tuple[Callable[..., Any], Callable[[], Any] | None]],
-                 repeat: int = 5) -> dict[str, float]:
+                 repeat: int = 5, gc_off: bool = False) -> dict[str, float]:
     """:func:`best_of` for several contenders, interleaved: round after round, each
     contender runs once, so a burst of load on a shared machine hits them all alike.
 
@@ -54,7 +61,7 @@ def best_of_each(runs: dict[str, tuple[Callable[..., Any], Callable[[], Any] | N
     best = dict.fromkeys(runs, float("inf"))
     for _ in range(repeat):
         for name, (run, setup) in runs.items():
-            best[name] = min(best[name], best_of(run, 1, setup))
+            best[name] = min(best[name], best_of(run, 1, setup, gc_off))
     return best
 
 

@@ -56,8 +56,9 @@ def header() -> str:
     except ImportError:
         numpy_version = "not installed"
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    load = f" | load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
     return (f"{now} | {cpu_model()}, {os.cpu_count()} cores | Python {platform.python_version()} "
-            f"| numpy {numpy_version}")
+            f"| numpy {numpy_version}{load}")
 
 
 def _error_row(module: Path, message: str) -> dict[str, Any]:
