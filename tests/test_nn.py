@@ -173,6 +173,8 @@ def test_softmax_cross_entropy_per_sample_lists_equal_the_batch():
     assert lists == pytest.approx(batch, rel=1e-14)
     with pytest.raises(sg.InputError, match="class labels must be in 0..2"):
         nn.softmax_cross_entropy([sg.Node(r) for r in Z], np.array([0, 3]))
+    with pytest.raises(sg.InputError, match="cannot be a Node"):  # a fed Node would be read once only
+        nn.softmax_cross_entropy([sg.Node(r) for r in Z], sg.Node(np.array([2.0, 1.0]), name="y"))
 
 
 # ---------------------------------------------------------- the layer table

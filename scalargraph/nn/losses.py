@@ -91,7 +91,13 @@ def log_sum_exp(logits: Sequence[Node]) -> Node:
 def _pick(logits: Sequence[Node], label: Any) -> Node:
     """z_label: for one sample the node itself; for a batch Σ_k [label == k]·z_k."""
     classes = len(logits)
-    labels = np.asarray(label.value if isinstance(label, Node) else label)
+    if isinstance(label, Node):
+        raise InputError(
+            "class labels pick one logit per sample when the loss is built, so they cannot be a "
+            "Node fed new values later; pass ints (or an int array) and, for minibatches, rebuild "
+            "the loss each step: sg.nn.fit(lambda: softmax_cross_entropy(...), ...)"
+        )
+    labels = np.asarray(label)
     if labels.dtype.kind not in "iu" and not np.all(labels == np.round(labels)):
         raise InputError(f"class labels must be whole numbers 0..{classes - 1}, got {labels!r}")
     if np.any((labels < 0) | (labels >= classes)):

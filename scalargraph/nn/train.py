@@ -118,6 +118,8 @@ def fit(loss: LossSource, steps: int = 100, lr: float | Callable[[int], float] |
     - ``optimizer``: default ``SGD(params, lr)``; ``params`` default: every Param in the graph.
     - ``feed``: with a Node loss, ``feed(step)`` gives new values for named leaves
       (e.g. ``{"x": xs_batch, "t": ts_batch}`` for minibatches), passed to ``Graph.forward``.
+      Whatever changes with the batch must be such a leaf (``sg.Node(t, name="t")``): a
+      numpy array written into the loss becomes a constant of the batch it was built with.
     - ``progress``: True draws a progress bar on stderr; False none; or a stream to draw on.
     - ``callback(step, loss)`` is called after each update.
 
