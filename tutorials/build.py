@@ -60,9 +60,28 @@ def clean(nb: Any) -> Any:
         if cell.cell_type == "code":
             cell.metadata.pop("collapsed", None)
             cell.metadata.pop("scrolled", None)
+            cell.outputs = coalesce_streams(cell.outputs)
     nb.metadata.pop("widgets", None)
     nb.metadata.pop("papermill", None)
     return nb
+
+
+def coalesce_streams(outputs: list[Any]) -> list[Any]:
+    """Merge consecutive stdout (or stderr) outputs into one.
+
+    How the kernel splits printed text into messages depends on timing (a busy
+    machine splits ``print``'s text from its newline), so unmerged outputs would
+    change from one run to the next.
+    """
+    merged: list[Any] = []
+    for out in outputs:
+        last = merged[-1] if merged else None
+        if (out.output_type == "stream" and last is not None and last.output_type == "stream"
+                and last.name == out.name):
+            last.text += out.text
+        else:
+            merged.append(out)
+    return merged
 
 
 def build(path: Path) -> float:
