@@ -317,3 +317,13 @@ def test_fit_refuses_a_batch_loss_and_bad_steps():
     with pytest.raises(sg.InputError, match="steps must be"):
         nn.fit(a * a, steps=-1)
     assert a.value == 1.0
+
+
+def test_progress_bar_pads_a_shorter_line_so_nothing_of_the_last_one_remains():
+    out = io.StringIO()
+    bar = nn.ProgressBar(3, stream=out, width=3, interval=0.0)
+    for step, loss in enumerate([0.123456, 2.0, 1.5], start=1):
+        bar.update(step, loss)
+    frames = out.getvalue().split("\r")[1:]
+    assert [len(f) for f in frames] == [len(frames[0])] * 3
+    assert frames[1].rstrip().startswith("step 2/3 [##.] loss 2  ")

@@ -86,6 +86,7 @@ class ProgressBar:
         self.interval = interval
         self._start = time.perf_counter()
         self._last = -float("inf")
+        self._longest = 0  # a shorter line is padded so that no characters of the last one remain
 
     def update(self, step: int, loss: float) -> None:
         now = time.perf_counter()
@@ -94,7 +95,9 @@ class ProgressBar:
         self._last = now
         filled = round(self.width * step / self.total) if self.total else self.width
         bar = "#" * filled + "." * (self.width - filled)
-        self.stream.write(f"\rstep {step}/{self.total} [{bar}] loss {loss:.4g}  {now - self._start:.1f}s")
+        line = f"step {step}/{self.total} [{bar}] loss {loss:.4g}  {now - self._start:.1f}s"
+        self._longest = max(self._longest, len(line))
+        self.stream.write("\r" + line.ljust(self._longest))
         self.stream.flush()
 
     def close(self) -> None:
