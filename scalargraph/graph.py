@@ -90,9 +90,8 @@ def backward_pass(order: list[Node]) -> BackwardStats:
             f"{output.value.shape}: reduce it first with sg.sum(...) or sg.mean(...)"
         )
     saved = [n.grad for n in order]
-    if saved.count(None) != len(saved):  # skip the reset on a fresh graph (a C-speed check)
-        for n in order:
-            n.grad = None
+    for n in order:
+        n.grad = None
     output.grad = 1.0
     evaluated = 0
     node: Any = None
