@@ -25,13 +25,14 @@ import html
 import io
 import os
 import re
+import warnings
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError, MissingDependencyError, RenderError
-from .render import write_file
+from .render import render, write_file
 from .stepper import Step, steps, svg_element
 
 __all__ = ["Frame", "Player", "player", "stepper"]
@@ -44,10 +45,12 @@ GIF_DPI = 72
 
 @dataclass(frozen=True)
 class Frame:
-    """One frame: the step, its diagram as an inline SVG element and its equation."""
+    """One frame: the step, its diagram (a :class:`~scalargraph.Diagram`) and that diagram as
+    an inline SVG element; ``text`` and ``latex`` are the step's equation."""
 
     step: Step
     svg: str
+    diagram: Any = None
 
     @property
     def text(self) -> str:
@@ -123,9 +126,9 @@ class Player:
         if self._pngs is None:
             self._pngs = []
             for f in self.frames:
-                diagram = f.step.diagram(**self._draw_options)
-                diagram.digraph.attr(dpi=str(GIF_DPI))
-                self._pngs.append(diagram.png())
+                digraph = f.diagram.digraph.copy()  # the same graph as the HTML frame
+                digraph.attr(dpi=str(GIF_DPI))
+                self._pngs.append(render(digraph.source, "png"))
         return self._pngs
 
     def gif(self) -> bytes:
@@ -178,11 +181,40 @@ def player(f: Any, mode: str = "both", *, digits: int = 5, interval: float = 1.2
     if not walk:
         raise InputError(f"nothing to play: the {mode} pass of this graph has no steps "
                          "(its output is a constant); use mode='both' or 'backward'")
-    svgs = same_canvas([svg_element(s.diagram(**draw_options).svg()) for s in walk])
-    frames = [Frame(s, svg) for s, svg in zip(walk, svgs)]
+    diagrams = [s.diagram(**draw_options) for s in walk]
+    steady(diagrams)
+    svgs = same_canvas([svg_element(d.svg()) for d in diagrams])
+    frames = [Frame(s, svg, d) for s, svg, d in zip(walk, svgs, diagrams)]
     name = walk[-1].output.name or "f"
     return Player(frames, title=title or f"Backpropagation through {name}, step by step",
                   interval=float(interval), draw_options=draw_options)
+
+
+def steady(diagrams: list[Any]) -> None:
+    """Give every node its largest size over all the frames, so that boxes keep their size
+    and the layout holds still wherever only the numbers change (all the backward frames).
+
+    Graphviz takes a node's ``width``/``height`` as a minimum, so each frame gets them added
+    (the numbers inside a box may leave it a little room). The sizes are measured with
+    pygraphviz; without it the frames are left as they are.
+    """
+    try:
+        import pygraphviz
+    except ImportError:
+        return
+    sizes: dict[str, tuple[float, float]] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # Graphviz layout remarks
+        for d in diagrams:
+            graph = pygraphviz.AGraph(string=d.source)
+            graph.layout(prog="osage")  # every engine sizes the nodes alike; osage is quickest
+            for node in graph.nodes():
+                w, h = float(node.attr["width"]), float(node.attr["height"])
+                old = sizes.get(str(node), (0.0, 0.0))
+                sizes[str(node)] = (max(w, old[0]), max(h, old[1]))
+    for d in diagrams:
+        for name, (w, h) in sizes.items():
+            d.digraph.node(name, width=f"{w:.4f}", height=f"{h:.4f}")
 
 
 def same_canvas(svgs: list[str]) -> list[str]:

@@ -216,3 +216,16 @@ def test_without_a_renderer_a_step_shows_its_latex(monkeypatch) -> None:
     assert step._repr_html_() is None and step._repr_latex_().startswith("$$\\frac")
     q = sg.quiz(circuit())
     assert q._repr_html_().startswith('<div class="sg-quiz"><p><b>∂f/∂z = ?</b></p>')
+
+
+def test_the_layout_holds_still_through_the_backward_frames(cs231n_player: sg.Player) -> None:
+    import re
+
+    def boxes(svg: str) -> dict[str, str]:  # each node's outline, by its DOT id
+        return dict(re.findall(r"<title>(n\d+)</title>\n<path[^>]* d=\"([^\"]+)\"", svg))
+
+    backward = [boxes(f.svg) for f in cs231n_player.frames[10:]]
+    assert len(backward) == 13 and len(backward[0]) == 10  # every box but the two constants
+    assert all(b == backward[0] for b in backward)
+    sizes = {f.svg.split(">", 1)[0] for f in cs231n_player.frames}
+    assert len(sizes) == 1  # one canvas size for every frame: nothing zooms while playing
