@@ -12,6 +12,8 @@ b'<?xml'
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import tempfile
 import warnings
@@ -84,8 +86,9 @@ def _render_pygraphviz(dot_source: str, fmt: str) -> bytes:
     except ImportError:
         raise MissingDependencyError(f"the pygraphviz engine is not installed. {_INSTALL}") from None
     try:
-        with warnings.catch_warnings():
-            # Graphviz reports layout remarks (not errors) as RuntimeWarnings; errors raise.
+        # Graphviz reports layout remarks (not errors) as RuntimeWarnings, and pygraphviz prints
+        # "layout may take a long time" above 1000 nodes (draw's max_nodes already warned); errors raise.
+        with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
             warnings.simplefilter("ignore", RuntimeWarning)
             graph = pygraphviz.AGraph(string=dot_source)
             data: Any = graph.draw(format=fmt, prog="dot")
