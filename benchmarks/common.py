@@ -126,7 +126,7 @@ def format_table(rows: list[dict[str, Any]]) -> str:
         if base is None and r.get("baseline_name"):
             base_text = f"- ({r['baseline_name']})"
         ratio = r.get("ratio")
-        ratio_text = "-" if ratio is None else f"{ratio:.3f}x"
+        ratio_text = "-" if ratio is None else (f"{ratio:.3f}x" if ratio >= 0.01 else f"{ratio:.2g}x")
         lines.append(f"| {r.get('figure', '?')} | {_number(r.get('scalargraph'), unit)} | {base_text} "
                      f"| {ratio_text} | {r.get('target', '')} | {target_met(r)} |")
     return "\n".join(lines)
