@@ -327,3 +327,19 @@ def test_progress_bar_pads_a_shorter_line_so_nothing_of_the_last_one_remains():
     frames = out.getvalue().split("\r")[1:]
     assert [len(f) for f in frames] == [len(frames[0])] * 3
     assert frames[1].rstrip().startswith("step 2/3 [##.] loss 2  ")
+
+
+def test_sanity_checks_pass_and_catch_a_wrong_derivative():
+    from scalargraph import ops
+
+    results = nn.sanity_checks()
+    assert list(results) == ["Linear", "Sigmoid", "Softmax", "CrossEntropy", "Mean"]
+    assert all(r.ok and r.max_rel_error < 1e-6 for r in results.values())
+    assert len(results["Linear"]) == 3 + 2 * 3 + 2  # inputs, weights, biases
+    right = ops.OPS["sigmoid"].derivatives
+    object.__setattr__(ops.OPS["sigmoid"], "derivatives", (lambda m, o, a: 2 * right[0](m, o, a),))
+    try:
+        broken = nn.sanity_checks()
+    finally:
+        object.__setattr__(ops.OPS["sigmoid"], "derivatives", right)
+    assert not broken["Sigmoid"].ok and broken["Linear"].ok and broken["Softmax"].ok

@@ -12,7 +12,7 @@ so a diagram of a small network clusters by layer and names each weight.
 ('L2', 13)
 """
 
-from .blocks import CrossEntropy, Linear, Mean, Sigmoid, Softmax
+from .blocks import CrossEntropy, Linear, Mean, Sigmoid, Softmax, sanity_checks
 from .losses import hinge, mse, softmax_cross_entropy
 from .modules import MLP, Layer, Module, Neuron, as_inputs
 from .train import SGD, ProgressBar, fit
@@ -33,5 +33,6 @@ __all__ = [
     "fit",
     "hinge",
     "mse",
+    "sanity_checks",
     "softmax_cross_entropy",
 ]

@@ -32,11 +32,12 @@ import numpy as np
 
 from .. import functions
 from ..errors import InputError
+from ..gradcheck import GradcheckResult, gradcheck
 from ..node import Node, Param, group
 from .losses import _pick, average
 from .modules import Module, as_inputs, make_rng
 
-__all__ = ["CrossEntropy", "Linear", "Mean", "Sigmoid", "Softmax"]
+__all__ = ["CrossEntropy", "Linear", "Mean", "Sigmoid", "Softmax", "sanity_checks"]
 
 
 class Linear(Module):
@@ -143,3 +144,35 @@ class Mean(Module):
     def __call__(self, terms: Node | Sequence[Node]) -> Node:
         with group(self.name):
             return average(terms)
+
+
+def sanity_checks(seed: int = 0) -> dict[str, GradcheckResult]:
+    """``sg.gradcheck`` of each block of the layer table on small random inputs.
+
+    Each block's outputs are combined with random weights into one number, so every
+    output's gradient is checked. Returns ``{block name: GradcheckResult}``.
+
+    >>> results = sanity_checks()
+    >>> [(name, result.ok) for name, result in results.items()]
+    [('Linear', True), ('Sigmoid', True), ('Softmax', True), ('CrossEntropy', True), ('Mean', True)]
+    """
+    rng = np.random.default_rng(seed)
+
+    def inputs(prefix: str, values: Any) -> list[Node]:
+        return [Node(float(v), name=f"{prefix}{i + 1}") for i, v in enumerate(values)]
+
+    def combine(outputs: Sequence[Node]) -> Node:
+        total = outputs[0] * float(rng.normal())
+        for out in outputs[1:]:
+            total = total + out * float(rng.normal())
+        return total
+
+    probabilities = rng.uniform(0.1, 1.0, 3)
+    return {
+        "Linear": gradcheck(combine(Linear(3, 2, rng=rng)(inputs("x", rng.normal(size=3))))),
+        "Sigmoid": gradcheck(combine(Sigmoid()(inputs("x", rng.normal(size=3))))),
+        "Softmax": gradcheck(combine(Softmax()(inputs("x", rng.normal(size=3))))),
+        "CrossEntropy": gradcheck(CrossEntropy()(inputs("p", probabilities / probabilities.sum()),
+                                                 [0.2, 0.5, 0.3])),
+        "Mean": gradcheck(Mean()(inputs("L", rng.normal(size=4)))),
+    }
