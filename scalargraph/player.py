@@ -50,7 +50,7 @@ class Frame:
 
     step: Step
     svg: str
-    diagram: Any = None
+    diagram: Any
 
     @property
     def text(self) -> str:
@@ -64,12 +64,10 @@ class Frame:
 class Player:
     """Frames of a backprop walk-through; ``html()``, ``gif()``, ``save(path)``."""
 
-    def __init__(self, frames: list[Frame], *, title: str, interval: float,
-                 draw_options: dict[str, Any]) -> None:
+    def __init__(self, frames: list[Frame], *, title: str, interval: float) -> None:
         self.frames = frames
         self.title = title
         self.interval = interval
-        self._draw_options = draw_options
         self._pngs: list[bytes] | None = None
 
     def __len__(self) -> int:
@@ -187,7 +185,7 @@ def player(f: Any, mode: str = "both", *, digits: int = 5, interval: float = 1.2
     frames = [Frame(s, svg, d) for s, svg, d in zip(walk, svgs, diagrams)]
     name = walk[-1].output.name or "f"
     return Player(frames, title=title or f"Backpropagation through {name}, step by step",
-                  interval=float(interval), draw_options=draw_options)
+                  interval=float(interval))
 
 
 def steady(diagrams: list[Any]) -> None:
@@ -359,7 +357,8 @@ _JS = """
     if (current === frames.length - 1) { show(0); }
     play.textContent = "\\u275a\\u275a pause";
     timer = setInterval(function () {
-      if (current >= frames.length - 1) { stop(); } else { show(current + 1); }
+      show(current + 1);
+      if (current >= frames.length - 1) { stop(); }  /* the last frame: play turns back on */
     }, delay);
   }
   var moves = {
