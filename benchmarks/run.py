@@ -98,6 +98,7 @@ def _print_rows_of(path: str) -> None:
     spec = importlib.util.spec_from_file_location(Path(path).stem, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses and pickling look the module up by name
     spec.loader.exec_module(module)
     rows = module.rows()
     print(json.dumps(rows))
