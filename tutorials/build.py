@@ -42,6 +42,7 @@ def execute(nb: Any, cwd: str | Path, timeout: int = 180) -> Any:
     client = NotebookClient(
         nb,
         kernel_name="python3",
+        kernel_manager_class=this_python_kernel(),
         timeout=timeout,
         record_timing=False,
         force_raise_errors=True,
@@ -51,6 +52,26 @@ def execute(nb: Any, cwd: str | Path, timeout: int = 180) -> Any:
     client.execute()
     clean(nb)
     return nb
+
+
+def this_python_kernel() -> type:
+    """A kernel manager that runs the python3 kernel with this very Python (the venv's).
+
+    A ``python3`` kernelspec installed for the user (e.g. in ~/.local/share/jupyter)
+    would otherwise take precedence and could start a Python without scalargraph.
+    """
+    from jupyter_client.kernelspec import KernelSpec
+    from jupyter_client.manager import AsyncKernelManager
+
+    class ThisPythonKernelManager(AsyncKernelManager):
+        @property
+        def kernel_spec(self) -> KernelSpec:
+            if self._kernel_spec is None:
+                argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+                self._kernel_spec = KernelSpec(argv=argv, display_name="Python 3", language="python")
+            return self._kernel_spec
+
+    return ThisPythonKernelManager
 
 
 def clean(nb: Any) -> Any:
