@@ -26,13 +26,15 @@ if str(_ROOT) not in sys.path:
 
 
 def best_of(run: Callable[..., Any], repeat: int = 5, setup: Callable[[], Any] | None = None,
-            gc_off: bool = False) -> float:
+            gc_off: bool = False, clock: Callable[[], float] = time.perf_counter) -> float:
     """The fastest of ``repeat`` timed calls of ``run(*setup())`` in seconds.
 
     ``setup`` (untimed) returns the arguments of one run, so every run starts
     from fresh state; ``gc.collect()`` runs before each timed call, so one run's
     garbage is not collected in the next one's time. ``gc_off`` switches the
     cyclic garbage collector off during the timed call (to measure its share).
+    ``clock=time.process_time`` counts this process's CPU time only, which stays
+    steady when other processes load the machine.
     """
     best = float("inf")
     for _ in range(repeat):
@@ -41,9 +43,9 @@ def best_of(run: Callable[..., Any], repeat: int = 5, setup: Callable[[], Any] |
         if gc_off:
             gc.disable()
         try:
-            start = time.perf_counter()
+            start = clock()
             result = run(*args)
-            elapsed = time.perf_counter() - start
+            elapsed = clock() - start
         finally:
             gc.enable()
         del result, args
@@ -52,7 +54,8 @@ def best_of(run: Callable[..., Any], repeat: int = 5, setup: Callable[[], Any] |
 
 
 def best_of_each(runs: dict[str, tuple[Callable[..., Any], Callable[[], Any] | None]],
-                 repeat: int = 5, gc_off: bool = False) -> dict[str, float]:
+                 repeat: int = 5, gc_off: bool = False,
+                 clock: Callable[[], float] = time.perf_counter) -> dict[str, float]:
     """:func:`best_of` for several contenders, interleaved: round after round, each
     contender runs once, so a burst of load on a shared machine hits them all alike.
 
@@ -61,7 +64,7 @@ def best_of_each(runs: dict[str, tuple[Callable[..., Any], Callable[[], Any] | N
     best = dict.fromkeys(runs, float("inf"))
     for _ in range(repeat):
         for name, (run, setup) in runs.items():
-            best[name] = min(best[name], best_of(run, 1, setup, gc_off))
+            best[name] = min(best[name], best_of(run, 1, setup, gc_off, clock))
     return best
 
 
