@@ -34,6 +34,13 @@ test: $(VENV)/.installed-test
 tutorials: $(VENV)/.installed-test
 	$(BIN)/python tutorials/build.py
 
+# The property and parser-fuzz tests with fresh random seeds and 20x the examples of
+# `make test` (hypothesis profile `fuzz`, tests/conftest.py); failures are saved in
+# .hypothesis/ and replayed first by the next run.
+fuzz: $(VENV)/.installed-test
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q \
+		tests/test_properties.py tests/test_parse_fuzz.py
+
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/run.py
 
