@@ -171,3 +171,14 @@ def test_a_reflected_operator_names_the_operands_in_the_order_written():
     x = sg.Node(3.0, name="x")
     with pytest.raises(sg.OperandTypeError, match=r"^unsupported operand types for \*: 'str' and 'Node'"):
         "a" * x
+
+
+@pytest.mark.xfail(strict=True, reason="node.as_value() calls float() on an int too large for a "
+                   "float, and the raw OverflowError escapes instead of an InputError")
+@pytest.mark.parametrize("code", ["sg.Node(10 ** 400)", "x + 10 ** 400"])
+def test_an_int_too_large_for_a_float_is_an_input_error(code):
+    ns = setting()
+    before = state(ns["g"])
+    with pytest.raises(sg.InputError, match="finite"):
+        eval(code, ns)
+    assert state(ns["g"]) == before
