@@ -26,7 +26,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import BackwardError, InputError
+from .errors import BackwardError, InputError, OperandTypeError
 from .namespaces import MATH, numpy_namespace
 from .node import Constant, Node, Param, as_value, domain_error, evaluate
 
@@ -56,7 +56,10 @@ def topological_order(output: Node) -> list[Node]:
     ['x', 'y', 'add', 'z', 'mul']
     """
     if not isinstance(output, Node):
-        raise TypeError(f"expected a Node, got {type(output).__name__}")
+        raise OperandTypeError(
+            f"expected the output Node of a graph, got {type(output).__name__} {output!r}; "
+            "build one first, e.g. f = x * y with x = sg.Node(3.0)"
+        )
     order: list[Node] = []
     seen = {output}
     stack = [output]

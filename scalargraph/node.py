@@ -90,7 +90,7 @@ def _operator(name: str, symbol: str, reflected: bool = False) -> Callable[[Node
 
     if reflected:  # ``2 * x``: the number is on the left; rare, so the generic path
         def method(self: Node, other: Any) -> Node:
-            return _binary(op, operand(other, symbol, self), self)
+            return _binary(op, operand(other, symbol, self, reflected=True), self)
     else:
         def method(self: Node, other: Any) -> Node:
             if not isinstance(other, Node):
@@ -375,7 +375,13 @@ def as_value(value: Any, name: str | None = None) -> Any:
     label = f"{name}: " if name else ""
     cls = value.__class__
     if cls is float or (cls is int) or (isinstance(value, (int, float)) and cls is not bool):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond the largest float, e.g. 10 ** 400
+            raise InputError(
+                f"{label}a node value must be a finite number, got an int too large for a float "
+                f"({len(str(abs(value)))} digits; the largest float is about 1.8e308)"
+            ) from None
         if not math.isfinite(number):
             raise InputError(f"{label}a node value must be a finite number, got {number!r}")
         return number
@@ -396,11 +402,12 @@ def as_value(value: Any, name: str | None = None) -> Any:
     )
 
 
-def operand(other: Any, where: str, node: Node | None = None) -> Node:
+def operand(other: Any, where: str, node: Node | None = None, reflected: bool = False) -> Node:
     """``other`` as a node: a Node as is, a number as a Constant.
 
-    ``where`` is the operator symbol (with the Node on the other side, ``node``)
-    or the function name, for the error message.
+    ``where`` is the operator symbol (with the Node on the other side, ``node``;
+    ``reflected`` when ``other`` was written on the left) or the function name,
+    for the error message.
     """
     if isinstance(other, Node):
         return other
@@ -411,7 +418,8 @@ def operand(other: Any, where: str, node: Node | None = None) -> Node:
         if node is None:
             problem = f"{where}: unsupported argument type '{kind}'"
         else:
-            problem = f"unsupported operand types for {where}: '{type(node).__name__}' and '{kind}'"
+            pair = (kind, type(node).__name__) if reflected else (type(node).__name__, kind)
+            problem = f"unsupported operand types for {where}: '{pair[0]}' and '{pair[1]}'"
         raise OperandTypeError(
             f"{problem}. A Node combines with Nodes and numbers (int, float, numpy); "
             f"convert the {kind} first, e.g. float(...)"
