@@ -16,8 +16,6 @@ diagrams, stepper, plots and CLI are imported only when first used.
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import Any
 
 from .errors import (
@@ -60,12 +58,14 @@ __version__ = "0.1.0"
 # so that `import scalargraph` stays light.
 _LAZY: dict[str, str] = {
     "draw": ".diagram", "Diagram": ".diagram",                 # diagrams
-    "steps": ".stepper", "Step": ".stepper",                   # stepping through the chain rule
-    "player": ".player", "Player": ".player", "stepper": ".player",
-    "quiz": ".quiz", "tape": ".tape", "staged_code": ".staged",
+    "steps": ".stepping", "Step": ".stepping",                 # stepping through the chain rule
+    "player": ".playback", "Player": ".playback", "stepper": ".playback",
+    "quiz": ".quizzing", "tape": ".wengert", "staged_code": ".staged",
     "backward_paths": ".paths", "cost": ".paths",               # teaching tools
-    "jvp": ".forward_mode", "grad": ".higher", "parse": ".parse",
+    "jvp": ".forward_mode", "grad": ".higher", "parse": ".expressions",
 }
+# No module is named like a public function (quiz() lives in quizzing.py): importing a
+# submodule sets it as a package attribute, which would hide the function.
 # Subpackages reachable as attributes: sg.nn, sg.plot, sg.examples.
 _SUBMODULES = ("nn", "plot", "examples")
 
@@ -93,21 +93,6 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(__all__)
-
-
-class _Package(types.ModuleType):
-    """Importing the submodule ``scalargraph.quiz`` (or ``.tape``, ``.stepper``, ``.parse``)
-    would make ``sg.quiz`` that module, hiding the public function of the same name: the
-    lazy public name wins (``from scalargraph.quiz import Quiz`` still gives the module's parts)."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _LAZY and isinstance(value, types.ModuleType):
-            self.__dict__.pop(name, None)  # __getattr__ fetches the public name again
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
 
 
 def _node_repr_mimebundle_(self: Node, include: Any = None, exclude: Any = None, **kwargs: Any) -> Any:

@@ -122,7 +122,7 @@ def _assignments(items: Sequence[str], option: str) -> dict[str, float]:
 
 
 def _expression(args: argparse.Namespace) -> Node:
-    from .parse import parse
+    from .expressions import parse
 
     text = sys.stdin.read().strip() if args.expr == "-" else args.expr
     values = _assignments(args.at, "--at")
@@ -161,7 +161,7 @@ def _save_diagram(f: Node, path: Path, rankdir: str | None) -> None:
 
 
 def _save_player(f: Node, path: Path) -> None:
-    from .player import player
+    from .playback import player
 
     player(f).save(path)
 
@@ -187,7 +187,7 @@ def _text(args: argparse.Namespace) -> str:
 
 
 def _steps(args: argparse.Namespace) -> int:
-    from .stepper import steps
+    from .stepping import steps
 
     for step in steps(_expression(args), mode="backward"):
         print(step)
@@ -209,7 +209,7 @@ def _demo(args: argparse.Namespace) -> int:
 def _write_demo(example: Example, table: str, out: Path) -> list[Path]:
     """Render everything first, then write: an error leaves no half-written set of files."""
     from .diagram import draw
-    from .player import player
+    from .playback import player
 
     diagram = draw(example.output)  # after the backward pass: values and gradients
     steps = player(EXAMPLES[example.name]().output)  # a fresh copy of the example

@@ -38,7 +38,7 @@ from typing import Any
 from .graph import Graph
 from .node import Constant, Node, Param
 from .ops import fill
-from .stepper import as_graph, labels
+from .stepping import as_graph, labels
 
 __all__ = ["StagedCode", "staged_code"]
 

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import scalargraph as sg
+from scalargraph.expressions import MAX_LENGTH, MAX_NESTING, parse
 from scalargraph.ops import FUNCTIONS
-from scalargraph.parse import MAX_LENGTH, MAX_NESTING, parse
 
 CS231N = "(x + sigmoid(y)) / (sigmoid(x) + (x + y)**2)"
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import builtins
 import contextlib
+import importlib
 import math
 import re
 import sys
@@ -35,7 +36,7 @@ import scalargraph as sg
 from scalargraph.namespaces import MATH
 from scalargraph.ops import FUNCTIONS
 
-parse_module = pytest.importorskip("scalargraph.parse")
+parse_module = importlib.import_module("scalargraph.expressions")
 
 # ------------------------------------------------------------------ the guard
 _WATCH: list[list[tuple[str, Any]]] = []  # the events of the parse running now (innermost last)

@@ -33,7 +33,7 @@ from typing import Any
 
 from .errors import InputError, MissingDependencyError, RenderError
 from .render import render, write_file
-from .stepper import Step, steps, svg_element
+from .stepping import Step, steps, svg_element
 
 __all__ = ["Frame", "Player", "player", "stepper"]
 

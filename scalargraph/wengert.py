@@ -24,7 +24,7 @@ from .graph import Graph
 from .namespaces import MATH
 from .node import Constant, Node
 from .report import format_number, kind
-from .stepper import as_graph, final_gradients, labels
+from .stepping import as_graph, final_gradients, labels
 
 __all__ = ["Tape", "TapeRow", "tape"]
 

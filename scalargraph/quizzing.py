@@ -34,7 +34,7 @@ from .errors import InputError, OperandTypeError, ScalargraphError
 from .graph import Graph
 from .node import Constant, Node
 from .report import format_number
-from .stepper import Step, as_graph, labels, steps, svg_element
+from .stepping import Step, as_graph, labels, steps, svg_element
 
 __all__ = ["Mark", "Marks", "Question", "Quiz", "quiz"]
 
