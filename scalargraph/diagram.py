@@ -32,9 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, MissingDependencyError, OperandTypeError
-from .graph import topological_order
-from .namespaces import MATH, numpy_namespace
+from .errors import DomainError, InputError, MissingDependencyError, OperandTypeError
+from .graph import local_derivative, topological_order
 from .node import Constant, Group, Node, Param
 from .ops import fill
 from .render import render, suffix_format, write_file
@@ -282,18 +281,10 @@ class _View:
         out = self.value(node)
         if out is None or any(v is None for v in values) or node.op is None:
             return None
-        if out.__class__ is float and all(v.__class__ is float for v in values):
-            try:
-                return node.op.derivatives[k](MATH, out, *values)
-            except (ArithmeticError, ValueError):
-                return None
-        import numpy as np
-
-        with np.errstate(all="raise", under="ignore"):
-            try:
-                return node.op.derivatives[k](numpy_namespace(), out, *values)
-            except (ArithmeticError, ValueError):
-                return None
+        try:
+            return local_derivative(node.op, k, out, values)
+        except DomainError:
+            return None
 
 
 def _as_float(value: Any) -> Any:

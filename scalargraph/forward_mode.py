@@ -21,9 +21,8 @@ from collections.abc import Mapping
 from typing import Any, Literal, overload
 
 from .errors import InputError
-from .graph import Graph
-from .namespaces import MATH, numpy_namespace
-from .node import Constant, Node, as_value, domain_error
+from .graph import Graph, local_derivative
+from .node import Constant, Node, as_value
 
 __all__ = ["forward_pass", "jvp"]
 
@@ -75,15 +74,11 @@ def forward_pass(graph: Graph, seed: Mapping[Any, Any]) -> tuple[dict[Node, Any]
             continue
         inputs = node.inputs
         values = tuple(i.value for i in inputs)
-        m = MATH if all(v.__class__ is float for v in values) else numpy_namespace()
         total: Any = 0.0
         for k, inp in enumerate(inputs):
             if inp.__class__ is Constant:
                 continue
-            try:
-                local = op.derivatives[k](m, node.value, *values)
-            except (ArithmeticError, ValueError):
-                raise domain_error(op, values, f"derivative for input {k + 1}") from None
+            local = local_derivative(op, k, node.value, values)
             evaluated += 1
             total = total + local * result[inp]  # the forward-mode chain rule
         result[node] = _fit(total, node.value)

@@ -29,8 +29,9 @@ from typing import Any
 from .errors import BackwardError, InputError, OperandTypeError
 from .namespaces import MATH, numpy_namespace
 from .node import Constant, Node, Param, as_value, domain_error, evaluate
+from .ops import Op
 
-__all__ = ["BackwardStats", "Graph", "backward_pass", "topological_order"]
+__all__ = ["BackwardStats", "Graph", "backward_pass", "local_derivative", "topological_order"]
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,28 @@ def backward_pass(order: list[Node]) -> BackwardStats:
         values = tuple(i.value for i in node.inputs)
         raise domain_error(node.op, values, f"derivative for input {k + 1}") from None
     return BackwardStats(nodes=len(order), derivatives_evaluated=evaluated)
+
+
+def local_derivative(op: Op, k: int, out: Any, values: tuple[Any, ...]) -> Any:
+    """d out / d (input k) from the op table, at these values (floats or numpy batches).
+
+    The one helper every tool outside the reverse pass uses to read an edge's local
+    derivative; a value outside the op's domain raises :class:`~scalargraph.DomainError`.
+
+    >>> from scalargraph.ops import OPS
+    >>> local_derivative(OPS["mul"], 0, 6.0, (2.0, 3.0))   # d(a*b)/da = b
+    3.0
+    >>> local_derivative(OPS["sqrt"], 0, 0.0, (0.0,))
+    Traceback (most recent call last):
+    ...
+    scalargraph.errors.DomainError: sqrt (derivative for input 1): the input must be >= 0 ...
+    """
+    scalar = out.__class__ is float and all(v.__class__ is float for v in values)
+    with nullcontext() if scalar else _float_faults_raise():
+        try:
+            return op.derivatives[k](MATH if scalar else numpy_namespace(), out, *values)
+        except (ArithmeticError, ValueError):
+            raise domain_error(op, values, f"derivative for input {k + 1}") from None
 
 
 def count_edges(order: Iterable[Node]) -> int:

@@ -28,9 +28,8 @@ from typing import Any
 
 from .errors import BackwardError, InputError
 from .functions import cos, sin
-from .graph import Graph, count_edges
-from .namespaces import MATH
-from .node import Constant, Node, domain_error
+from .graph import Graph, count_edges, local_derivative
+from .node import Constant, Node
 from .report import label
 
 __all__ = ["Cost", "PathCount", "PathSum", "backward_paths", "cost", "count_paths", "diamond_ladder"]
@@ -133,10 +132,7 @@ def _local_derivatives(order: tuple[Node, ...]) -> dict[int, list[tuple[Node, fl
         for k, inp in enumerate(node.inputs):
             if inp.__class__ is Constant:
                 continue
-            try:
-                d = op.derivatives[k](MATH, node.value, *values)
-            except (ArithmeticError, ValueError):
-                raise domain_error(op, values, f"derivative for input {k + 1}") from None
+            d = local_derivative(op, k, node.value, values)
             pairs.append((inp, float(d)))
         local[id(node)] = pairs
     return local

@@ -33,8 +33,7 @@ from functools import lru_cache
 from typing import Any
 
 from .errors import InputError, OperandTypeError, ScalargraphError
-from .graph import Graph, backward_pass
-from .namespaces import MATH
+from .graph import Graph, backward_pass, local_derivative
 from .node import Constant, Node, Param
 from .report import format_number, label
 
@@ -339,7 +338,7 @@ def _backward_steps(graph: Graph, names: dict[Node, str], digits: int, history: 
         for k, inp in enumerate(node.inputs):
             if isinstance(inp, Constant):
                 continue
-            local = node.op.derivatives[k](MATH, node.value, *values)
+            local = local_derivative(node.op, k, node.value, values)
             contribution = upstream * local
             total = contribution if inp not in totals else totals[inp] + contribution
             totals[inp] = total

@@ -20,8 +20,7 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
-from .graph import Graph
-from .namespaces import MATH
+from .graph import Graph, local_derivative
 from .node import Constant, Node
 from .report import format_number, kind
 from .stepping import as_graph, final_gradients, labels
@@ -126,7 +125,7 @@ def tape(f: Any, *, digits: int = 5) -> Tape:
         values = tuple(inp.value for inp in node.inputs)
         local = tuple(
             None if isinstance(inp, Constant) or node.op is None
-            else float(node.op.derivatives[k](MATH, node.value, *values))
+            else float(local_derivative(node.op, k, node.value, values))
             for k, inp in enumerate(node.inputs))
         rows.append(TapeRow(i, names[node], kind(node), tuple(names[inp] for inp in node.inputs),
                             node.value, local, final[node], node))
