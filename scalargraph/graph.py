@@ -31,7 +31,9 @@ from .namespaces import MATH, numpy_namespace
 from .node import Constant, Node, Param, as_value, domain_error, evaluate
 from .ops import Op
 
-__all__ = ["BackwardStats", "Graph", "backward_pass", "local_derivative", "topological_order"]
+__all__ = [
+    "BackwardStats", "Graph", "backward_from", "backward_pass", "local_derivative", "topological_order",
+]
 
 
 @dataclass(frozen=True)
@@ -56,28 +58,46 @@ def topological_order(output: Node) -> list[Node]:
     >>> [n.name or n.op.name for n in topological_order((x + y) * z)]
     ['x', 'y', 'add', 'z', 'mul']
     """
+    _check_node(output)
+    order: list[Node] = []
+    seen = {output}
+    stack = [output]
+    visit, push, pop, emit = seen.add, stack.append, stack.pop, order.append  # hot loop
+    while stack:
+        node = stack[-1]
+        a = node._a
+        if a is not None and a not in seen:
+            visit(a)
+            push(a)
+            continue
+        b = node._b
+        if b is not None and b not in seen:
+            visit(b)
+            push(b)
+            continue
+        emit(pop())
+    return order
+
+
+def _check_node(output: Any) -> None:
     if not isinstance(output, Node):
         raise OperandTypeError(
             f"expected the output Node of a graph, got {type(output).__name__} {output!r}; "
             "build one first, e.g. f = x * y with x = sg.Node(3.0)"
         )
-    order: list[Node] = []
-    seen = {output}
-    stack = [output]
-    while stack:
-        node = stack[-1]
-        a = node._a
-        if a is not None and a not in seen:
-            seen.add(a)
-            stack.append(a)
-            continue
-        b = node._b
-        if b is not None and b not in seen:
-            seen.add(b)
-            stack.append(b)
-            continue
-        order.append(stack.pop())
-    return order
+
+
+class _Unreached:
+    """The gradient slot of a node during a reverse pass before any gradient reached it."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<not reached yet>"
+
+
+#: Marks "no gradient yet" (and "visited" while sorting) during a pass; never seen after one.
+_UNREACHED: Any = _Unreached()
 
 
 def backward_pass(order: list[Node]) -> BackwardStats:
@@ -87,44 +107,105 @@ def backward_pass(order: list[Node]) -> BackwardStats:
     the chain rule ``input.grad += node.grad * d node / d input`` once per edge.
     On an error every gradient is restored to what it was.
     """
-    output = order[-1]
+    _check_scalar_output(order[-1])
+    saved = [n.grad for n in order]
+    for n in order:
+        n.grad = _UNREACHED
+    return _reverse(order, order, saved)
+
+
+def backward_from(output: Node) -> BackwardStats:
+    """:func:`topological_order` and :func:`backward_pass` in one walk (``node.backward()``).
+
+    The sort marks a node as visited by putting the pass's "not reached yet" mark in
+    its gradient slot, which the reverse pass needs there anyway: no set of visited
+    nodes and no second walk to reset the gradients (a sixth of the time of the two).
+
+    >>> import scalargraph as sg
+    >>> x = sg.Node(3.0, name="x")
+    >>> backward_from(x * x + 1), x.grad
+    (BackwardStats(nodes=4, derivatives_evaluated=3), 6.0)
+    """
+    _check_node(output)
+    _check_scalar_output(output)
+    mark = _UNREACHED
+    order: list[Node] = []
+    visited = [output]  # in the order they were marked, with their old gradients
+    saved = [output.grad]
+    output.grad = mark
+    stack = [output]
+    push, pop, emit, visit, save = stack.append, stack.pop, order.append, visited.append, saved.append
+    try:
+        while stack:  # the same walk as topological_order, so the same order
+            node = stack[-1]
+            a = node._a
+            if a is not None and a.grad is not mark:
+                save(a.grad)
+                a.grad = mark
+                visit(a)
+                push(a)
+                continue
+            b = node._b
+            if b is not None and b.grad is not mark:
+                save(b.grad)
+                b.grad = mark
+                visit(b)
+                push(b)
+                continue
+            emit(pop())
+    except BaseException:  # an interrupt: no mark may stay behind
+        for n, grad in zip(visited, saved):
+            n.grad = grad
+        raise
+    return _reverse(order, visited, saved)
+
+
+def _check_scalar_output(output: Node) -> None:
     if output.value.__class__ is not float:
         raise BackwardError(
             f"backward() needs a scalar output, but this one is a batch of shape "
             f"{output.value.shape}: reduce it first with sg.sum(...) or sg.mean(...)"
         )
-    saved = [n.grad for n in order]
-    for n in order:
-        n.grad = None
+
+
+def _reverse(order: list[Node], visited: list[Node], saved: list[Any]) -> BackwardStats:
+    """The reverse pass over ``order``, whose gradient slots hold the mark ``_UNREACHED``.
+
+    On any error (or an interrupt) the nodes in ``visited`` get back their ``saved``
+    gradients; otherwise every node ends with a gradient, or None for a constant.
+    """
+    mark = _UNREACHED
+    output = order[-1]
     output.grad = 1.0
     evaluated = 0
     node: Any = None
     k = 0
     try:
         with _float_faults_raise():
-            # Hot loop: no tuple or closure per node; inputs are the slots _a and _b.
+            # Hot loop (about half the time of build + backward on an MLP): no tuple,
+            # closure or generator per node; the inputs are the slots _a and _b.
             for node in reversed(order):
                 g = node.grad
-                if g is None:  # a constant: no gradient flows into it
+                if g is mark:  # a constant: no gradient flows into it
+                    node.grad = None
                     continue
-                out = node.value
-                if g.__class__ is not out.__class__:
-                    g = node.grad = _fit(g, out)
                 op = node.op
                 if op is None:
                     continue
-                a = node._a  # an op node has one or two inputs
+                out = node.value
+                a = node._a
                 b = node._b
                 av = a.value
-                bv = None if b is None else b.value
-                if av.__class__ is float and (b is None or bv.__class__ is float):
-                    m = MATH
+                if b is None:
+                    bv = None
+                    m = MATH if av.__class__ is float else numpy_namespace()
                 else:
-                    m = numpy_namespace()
+                    bv = b.value
+                    m = MATH if av.__class__ is float and bv.__class__ is float else numpy_namespace()
                 derivatives = op.derivatives
                 inp = a
                 k = 0
-                while inp is not None:
+                while True:  # once for the first input, once more for a second one
                     if inp.__class__ is not Constant:
                         # The chain rule, the only place it is written:
                         contribution = g * (derivatives[k](m, out, av) if b is None
@@ -132,14 +213,16 @@ def backward_pass(order: list[Node]) -> BackwardStats:
                         if m is not MATH:  # a batch: the input's own shape (unbroadcast)
                             contribution = _fit(contribution, inp.value)
                         old = inp.grad
-                        inp.grad = contribution if old is None else old + contribution
+                        inp.grad = contribution if old is mark else old + contribution
                         evaluated += 1
-                    inp = b if k == 0 else None
-                    k += 1
-    except (ArithmeticError, ValueError):
-        for n, grad in zip(order, saved):
+                    if k or b is None:
+                        break
+                    inp = b
+                    k = 1
+    except BaseException as error:
+        for n, grad in zip(visited, saved):
             n.grad = grad
-        if node is None or node.op is None:
+        if not isinstance(error, (ArithmeticError, ValueError)) or node is None or node.op is None:
             raise
         values = tuple(i.value for i in node.inputs)
         raise domain_error(node.op, values, f"derivative for input {k + 1}") from None

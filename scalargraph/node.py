@@ -178,9 +178,9 @@ class Node:
 
         Gradients are recomputed from scratch each call: no silent accumulation.
         """
-        from .graph import Graph  # graph.py imports this module
+        from .graph import backward_from  # graph.py imports this module
 
-        Graph(self).backward()
+        backward_from(self)
 
     def __repr__(self) -> str:
         kind = type(self).__name__

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 import scalargraph as sg
@@ -85,3 +87,46 @@ def test_deep_graph_needs_no_recursion():
     assert len(sg.Graph(y).nodes) == 100_001
     y.backward()
     assert x.grad is not None
+
+
+def _all_grads(nodes):
+    return [n.grad for n in nodes]
+
+
+def test_node_backward_walks_the_graph_once_and_agrees_with_graph_backward():
+    """node.backward() sorts and differentiates in one walk (backward_from); it must visit
+    the same nodes in the same order as Graph(...).backward(), to the same float bits."""
+    ex = cs231n_staged()
+    g = sg.Graph(ex.output)
+    g.backward()
+    expected = _all_grads(g.nodes)
+    stats = g.stats
+    outside = sg.Node(7.0)
+    outside.grad = 0.25                       # a node of no graph here keeps its gradient
+    ex.output.backward()
+    assert _all_grads(g.nodes) == expected    # bit for bit
+    assert sg.graph.backward_from(ex.output) == stats
+    assert outside.grad == 0.25
+    assert [n.grad for n in g.constants] == [None, None]
+
+
+def test_an_interrupted_backward_restores_every_gradient(monkeypatch):
+    """An exception that is not a domain error (here KeyboardInterrupt, from a derivative)
+    must leave every gradient as it was: no half-done pass, no internal mark left behind."""
+    from scalargraph.node import apply
+    from scalargraph.ops import OPS
+
+    def interrupt(m, out, a):
+        raise KeyboardInterrupt
+
+    stuck = dataclasses.replace(OPS["exp"], derivatives=(interrupt,))
+    x = sg.Node(0.5, name="x")
+    y = sg.Node(2.0, name="y")
+    f = apply(stuck, x * y) + x
+    sg.Graph(x * y + x).backward()            # give x and y gradients to keep: 3.0 and 0.5
+    before = (x.grad, y.grad, f.grad)
+    for run in (f.backward, sg.Graph(f).backward):
+        with pytest.raises(KeyboardInterrupt):
+            run()
+        assert (x.grad, y.grad, f.grad) == before
+        assert all(n.grad is None or isinstance(n.grad, float) for n in sg.Graph(f).nodes)
