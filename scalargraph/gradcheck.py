@@ -11,14 +11,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from .graph import Graph
 from .node import Node
 
-__all__ = ["GradcheckResult", "LeafCheck", "central_difference", "gradcheck"]
+__all__ = [
+    "GradcheckResult", "LeafCheck", "central_difference", "close", "difference_quotient", "gradcheck",
+    "relative_error",
+]
 
 
 @dataclass(frozen=True)
@@ -90,38 +93,59 @@ def relative_error(a: Any, b: Any) -> float:
     return float(np.max(np.abs(a - b) / scale))
 
 
+def close(a: Any, b: Any, rtol: float, atol: float) -> bool:
+    """``|a - b| <= atol + rtol · max(|a|, |b|)``, for every sample of a batch.
+
+    >>> close(2.0, 2.0 + 1e-9, 1e-5, 1e-7), close(1.0, 0.5, 1e-5, 1e-7)
+    (True, False)
+    """
+    import numpy as np
+
+    return bool(np.all(np.abs(np.subtract(a, b)) <= atol + rtol * np.maximum(np.abs(a), np.abs(b))))
+
+
+def difference_quotient(value: Any, output_at: Callable[[Any], float], eps: float) -> Any:
+    """``(f(v + h) - f(v - h)) / 2h`` with ``h = eps · max(1, |v|)``, where ``output_at(v)``
+    is the output with one node's value set to ``v``; elementwise for a batch ``value``
+    (one sample nudged at a time). Restoring the node is the caller's business.
+
+    >>> round(difference_quotient(3.0, lambda v: v * v, 1e-6), 6)   # d(v²)/dv = 2v = 6
+    6.0
+    """
+    import numpy as np
+
+    def quotient(v: float, at: Callable[[float], float]) -> float:
+        h = eps * max(1.0, abs(v))
+        return (at(v + h) - at(v - h)) / (2 * h)
+
+    if value.__class__ is float:
+        return quotient(value, output_at)
+    grad = np.zeros_like(value)
+    for index in np.ndindex(value.shape):
+        def at(v: float, index: tuple[int, ...] = index) -> float:
+            changed = value.copy()
+            changed[index] = v
+            return output_at(changed)
+        grad[index] = quotient(float(value[index]), at)
+    return grad
+
+
 def central_difference(graph: Graph, leaf: Node, eps: float) -> Any:
     """``(f(v + h) - f(v - h)) / 2h`` for one leaf (elementwise for a batch leaf);
     ``h = eps · max(1, |v|)``. The leaf's value is restored afterwards."""
     import numpy as np
 
     original = leaf.value
-    if original.__class__ is float:
-        return _difference(graph, leaf, original, lambda v: v, eps)
-    grad = np.zeros_like(original)
-    for index in np.ndindex(original.shape):
-        def place(v: float, index: tuple[int, ...] = index) -> Any:
-            changed = original.copy()
-            changed[index] = v
-            return changed
-        grad[index] = _difference(graph, leaf, float(original[index]), place, eps)
-    return grad
 
+    def output_at(value: Any) -> float:
+        leaf.value = value
+        return float(np.sum(graph.forward()))
 
-def _difference(graph: Graph, leaf: Node, v: float, place: Any, eps: float) -> float:
-    import numpy as np
-
-    h = eps * max(1.0, abs(v))
-    original = leaf.value
     try:
-        leaf.value = place(v + h)
-        up = float(np.sum(graph.forward()))
-        leaf.value = place(v - h)
-        down = float(np.sum(graph.forward()))
+        return difference_quotient(original, output_at, eps)
     finally:
         leaf.value = original
         graph.forward()
-    return (up - down) / (2 * h)
 
 
 def gradcheck(output: Node, eps: float = 1e-6, rtol: float = 1e-5, atol: float = 1e-7) -> GradcheckResult:
@@ -131,7 +155,6 @@ def gradcheck(output: Node, eps: float = 1e-6, rtol: float = 1e-5, atol: float =
     (elementwise for a batch). Values are restored afterwards and each leaf's
     ``grad`` holds the backward gradient.
     """
-    import numpy as np
 
     graph = Graph(output)
     graph.backward()
@@ -140,6 +163,6 @@ def gradcheck(output: Node, eps: float = 1e-6, rtol: float = 1e-5, atol: float =
     graph.backward()  # forward() cleared the gradients; the values are the original ones again
     rows = []
     for i, (leaf, a, n) in enumerate(zip(graph.inputs + graph.params, analytic, numeric)):
-        ok = bool(np.all(np.abs(np.subtract(a, n)) <= atol + rtol * np.maximum(np.abs(a), np.abs(n))))
+        ok = close(a, n, rtol, atol)
         rows.append(LeafCheck(leaf.name or f"leaf{i}", leaf, a, n, relative_error(a, n), ok))
     return GradcheckResult(rows, rtol)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import DomainError
-from .gradcheck import relative_error
+from .gradcheck import close, difference_quotient, relative_error
 from .graph import backward_pass, topological_order
 from .node import Constant, Node, evaluate
 
@@ -63,32 +63,16 @@ def downstream(order: list[Node], index: int) -> list[Node]:
 def node_difference(order: list[Node], index: int, eps: float = 1e-6) -> Any:
     """d ``order[-1]`` / d ``order[index]`` by central differences (elementwise for a batch),
     re-evaluating only the downstream nodes; ``h = eps · max(1, |value|)``."""
-    import numpy as np
-
     node = order[index]
     after = downstream(order, index)
     original = node.value
     saved = [n.value for n in after]
     try:
-        if original.__class__ is float:
-            return _difference(node, after, original, lambda v: v, eps)
-        grad = np.zeros_like(original)
-        for i in np.ndindex(original.shape):
-            def place(v: float, i: tuple[int, ...] = i) -> Any:
-                changed = original.copy()
-                changed[i] = v
-                return changed
-            grad[i] = _difference(node, after, float(original[i]), place, eps)
-        return grad
+        return difference_quotient(original, lambda value: _output_at(node, after, value), eps)
     finally:
         node.value = original
         for n, v in zip(after, saved):
             n.value = v
-
-
-def _difference(node: Node, after: list[Node], v: float, place: Any, eps: float) -> float:
-    h = eps * max(1.0, abs(v))
-    return (_output_at(node, after, place(v + h)) - _output_at(node, after, place(v - h))) / (2 * h)
 
 
 def _output_at(node: Node, after: list[Node], value: Any) -> float:
@@ -111,7 +95,6 @@ def check_nodes(output: Node, *, grads: Mapping[Node, Any] | None = None,
     where that is None, a fresh backward pass supplies it (and every ``.grad`` is put back).
     ``ok`` when ``|backward - numeric| <= atol + rtol · max(|backward|, |numeric|)``.
     """
-    import numpy as np
 
     order = topological_order(output)
     shown: dict[Node, Any] = {n: (grads.get(n) if grads is not None else n.grad) for n in order}
@@ -129,9 +112,8 @@ def check_nodes(output: Node, *, grads: Mapping[Node, Any] | None = None,
         except DomainError:
             checks[node] = NodeCheck(node, analytic, None, float("inf"), False)
             continue
-        diff = np.abs(np.subtract(analytic, numeric))
-        ok = bool(np.all(diff <= atol + rtol * np.maximum(np.abs(analytic), np.abs(numeric))))
-        checks[node] = NodeCheck(node, analytic, numeric, relative_error(analytic, numeric), ok)
+        checks[node] = NodeCheck(node, analytic, numeric, relative_error(analytic, numeric),
+                                 close(analytic, numeric, rtol, atol))
     return checks
 
 
