@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import shutil
 import sys
 
@@ -219,7 +220,6 @@ def test_without_a_renderer_a_step_shows_its_latex(monkeypatch) -> None:
 
 
 def test_the_layout_holds_still_through_the_backward_frames(cs231n_player: sg.Player) -> None:
-    import re
 
     def boxes(svg: str) -> dict[str, str]:  # each node's outline, by its DOT id
         return dict(re.findall(r"<title>(n\d+)</title>\n<path[^>]* d=\"([^\"]+)\"", svg))
@@ -229,3 +229,28 @@ def test_the_layout_holds_still_through_the_backward_frames(cs231n_player: sg.Pl
     assert all(b == backward[0] for b in backward)
     sizes = {f.svg.split(">", 1)[0] for f in cs231n_player.frames}
     assert len(sizes) == 1  # one canvas size for every frame: nothing zooms while playing
+
+
+def test_each_box_gets_its_largest_size_over_the_frames() -> None:
+    """steady() measures each distinct box once, in one layout; the independent answer lays
+    out every frame whole, as drawn, and takes each node's largest width and height."""
+    import pygraphviz
+
+    from scalargraph.playback import steady
+
+    walk = sg.steps(cs231n_staged().output, mode="both")
+    expected: dict[str, tuple[float, float]] = {}
+    for s in walk:
+        frame = pygraphviz.AGraph(string=s.diagram().source)
+        frame.layout(prog="dot")
+        for n in frame.nodes():
+            w, h = float(n.attr["width"]), float(n.attr["height"])
+            old = expected.get(str(n), (0.0, 0.0))
+            expected[str(n)] = (max(w, old[0]), max(h, old[1]))
+    diagrams = [s.diagram() for s in walk]
+    steady(diagrams)
+    for d in (diagrams[0], diagrams[10], diagrams[-1]):
+        widened = re.findall(r"\t(n\d+) \[height=([0-9.]+) width=([0-9.]+)\]", d.source)
+        assert len(widened) == 10  # every box but the two constants, whose text never changes
+        for n, h, w in widened:
+            assert (float(w), float(h)) == pytest.approx(expected[n], abs=1e-4)
