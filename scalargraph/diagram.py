@@ -153,11 +153,14 @@ def draw(output: Node, *, values: Mapping[Node, Any] | None = None,
          grads: Mapping[Node, Any] | None = None, highlight: Iterable[Any] = (),
          edge_labels: bool = True, attach: bool = True, legend: bool = False, precision: int = 4,
          rankdir: str = "LR", theme: str = "light", collapse: Iterable[str] = (), check: bool = False,
-         sample: int | None = None, max_nodes: int | None = 300) -> Diagram:
+         sample: int | None = None, max_nodes: int | None = 300,
+         tangents: Mapping[Node, Any] | None = None) -> Diagram:
     """Draw the graph ``output`` depends on: values, gradients and local derivatives.
 
     - ``values`` / ``grads``: show these instead of ``node.value`` / ``node.grad``;
       nodes missing from a mapping are shown as not yet computed.
+    - ``tangents``: forward-mode tangents to show in each box, one more row under the
+      gradient (``sg.jvp(f, {x: 1.0}, per_node=True)`` gives them).
     - ``highlight``: Nodes and ``(input, consumer)`` edges to emphasise.
     - ``edge_labels``: the local derivative on each edge, symbolic and numeric.
     - ``attach``: draw a parameter or constant operand of a binary op inside its
@@ -174,9 +177,9 @@ def draw(output: Node, *, values: Mapping[Node, Any] | None = None,
     if not isinstance(output, Node):
         raise OperandTypeError(f"draw() needs a Node (the graph's output), got {type(output).__name__}")
     style = _theme(theme)
-    _check_options(rankdir, precision, sample, max_nodes, values, grads)
+    _check_options(rankdir, precision, sample, max_nodes, values, grads, tangents)
     order = topological_order(output)
-    view = _View(order, values, grads, precision, sample)
+    view = _View(order, values, grads, precision, sample, tangents)
     plan = _plan(order, attach)
     plan.units = _units(order, plan, _collapsed_groups(order, plan, collapse))
     _limit(plan, max_nodes)
@@ -199,7 +202,7 @@ def _theme(theme: str) -> Theme:
 
 
 def _check_options(rankdir: str, precision: int, sample: int | None, max_nodes: int | None,
-                   values: Any, grads: Any) -> None:
+                   values: Any, grads: Any, tangents: Any = None) -> None:
     if rankdir not in RANKDIRS:
         raise InputError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
     if not isinstance(precision, int) or isinstance(precision, bool) or not 1 <= precision <= 17:
@@ -208,7 +211,7 @@ def _check_options(rankdir: str, precision: int, sample: int | None, max_nodes: 
         raise InputError(f"sample must be a sample index (an int >= 0) or None, got {sample!r}")
     if max_nodes is not None and (not isinstance(max_nodes, int) or max_nodes < 1):
         raise InputError(f"max_nodes must be a positive int or None (no limit), got {max_nodes!r}")
-    for name, mapping in (("values", values), ("grads", grads)):
+    for name, mapping in (("values", values), ("grads", grads), ("tangents", tangents)):
         if mapping is not None and not isinstance(mapping, Mapping):
             raise InputError(f"{name} must be a mapping from Node to value (e.g. a dict) or None, "
                              f"got {type(mapping).__name__}")
@@ -241,10 +244,12 @@ class _View:
     """The numbers shown: from the mappings when given, else from the nodes."""
 
     def __init__(self, order: list[Node], values: Mapping[Node, Any] | None,
-                 grads: Mapping[Node, Any] | None, precision: int, sample: int | None) -> None:
+                 grads: Mapping[Node, Any] | None, precision: int, sample: int | None,
+                 tangents: Mapping[Node, Any] | None = None) -> None:
         self.pos = {n: i for i, n in enumerate(order)}
         self.values = values
         self.grads = grads
+        self.tangents = tangents
         self.precision = precision
         self.sample = sample
 
@@ -553,6 +558,8 @@ class _Builder:
         rows.append(_row(self._known("value", v.value(node))))
         if not isinstance(node, Constant):
             rows.append(_row(self._known("grad", v.grad(node))))
+            if v.tangents is not None:
+                rows.append(_row(self._known("tangent", v.tangents.get(node))))
         if node in self.checks:
             rows.append(self._badge(node))
         for k, inp in enumerate(node.inputs):
@@ -583,6 +590,8 @@ class _Builder:
         colour = f' bgcolor="{t.highlight if hot else t.param}"'
         text = (f"param {_esc(v.label(param))} = {_esc(v.number(v.value(param)))} · "
                 f"{self._known('grad', v.grad(param))}")
+        if v.tangents is not None:
+            text += f" · {self._known('tangent', v.tangents.get(param))}"
         rows = [_row(text, colour)]
         if self.edge_labels:
             rows.append(_row(f'<font point-size="9">{_esc(self._derivative_text(node, k))}</font>', colour))
