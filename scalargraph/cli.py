@@ -141,6 +141,9 @@ def _draw(args: argparse.Namespace) -> int:
     if suffix not in DIAGRAM_SUFFIXES + PLAYER_SUFFIXES:
         raise InputError(f"-o {args.output}: unknown file type {suffix or '(none)'!r}; use one of "
                          f"{' '.join(DIAGRAM_SUFFIXES + PLAYER_SUFFIXES)}")
+    from .render import check_target
+
+    check_target(path)  # a mistyped folder is reported before any work
     f = _expression(args)
     if suffix in PLAYER_SUFFIXES:
         if args.rankdir:

@@ -36,7 +36,7 @@ from .errors import DomainError, InputError, MissingDependencyError, OperandType
 from .graph import local_derivative, topological_order
 from .node import Constant, Group, Node, Param
 from .ops import fill
-from .render import render, suffix_format, write_file
+from .render import check_target, render, suffix_format, write_file
 from .report import format_number, kind, label
 
 __all__ = ["RANKDIRS", "THEMES", "Diagram", "Theme", "draw"]
@@ -138,6 +138,7 @@ class Diagram:
 
         Nothing is written unless the whole file can be; returns the path."""
         fmt = suffix_format(path)
+        check_target(path)  # before the render: a mistyped folder is reported at once
         data = self.source.encode("utf-8") if fmt == "dot" else self._image(fmt)
         return write_file(path, data)
 

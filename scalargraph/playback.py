@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, MissingDependencyError, RenderError
-from .render import render, write_file
+from .render import check_target, render, write_file
 from .stepping import Step, steps, svg_element
 
 __all__ = ["Frame", "Player", "player", "stepper"]
@@ -157,6 +157,7 @@ class Player:
             got = f"suffix {suffix!r}" if suffix else "no suffix"
             raise RenderError(f"cannot save a player as {os.fspath(path)!r}: {got}; "
                               f"valid suffixes: {', '.join(SAVE_SUFFIXES)}")
+        check_target(path)  # before the frames are rendered
         data = self.gif() if suffix == ".gif" else self.html().encode("utf-8")
         return write_file(path, data)
 

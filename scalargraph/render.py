@@ -22,7 +22,10 @@ from typing import Any
 
 from .errors import MissingDependencyError, RenderError
 
-__all__ = ["ENGINES", "FORMATS", "SUFFIXES", "available_engines", "render", "suffix_format", "write_file"]
+__all__ = [
+    "ENGINES", "FORMATS", "SUFFIXES", "available_engines", "check_target", "render", "suffix_format",
+    "write_file",
+]
 
 #: Image formats :func:`render` produces.
 FORMATS = ("svg", "png", "pdf")
@@ -129,9 +132,16 @@ def _umask() -> int:
     return mask
 
 
-def write_file(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``path`` all at once: a temporary file in the same folder,
-    then a rename, so a failure never leaves a partial file behind."""
+def check_target(path: str | os.PathLike[str]) -> Path:
+    """The file ``path`` as a Path, if it names a file in an existing folder; otherwise the
+    error :func:`write_file` would raise. Savers call it before rendering, so a mistyped
+    folder is reported at once, not after a long render.
+
+    >>> check_target("no/such/folder/f.svg")
+    Traceback (most recent call last):
+    ...
+    scalargraph.errors.RenderError: cannot save 'no/such/folder/f.svg': the folder ... does not exist; ...
+    """
     target = Path(path)
     folder = target.parent
     if not folder.is_dir():
@@ -140,6 +150,14 @@ def write_file(path: str | os.PathLike[str], data: bytes) -> Path:
     if target.is_dir():
         raise RenderError(f"cannot save {os.fspath(target)!r}: it is a folder; give a file name such as "
                           f"{os.fspath(target / 'diagram.svg')!r}")
+    return target
+
+
+def write_file(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` all at once: a temporary file in the same folder,
+    then a rename, so a failure never leaves a partial file behind."""
+    target = check_target(path)
+    folder = target.parent
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)

@@ -62,12 +62,19 @@ def test_save_html_and_gif(cs231n_player: sg.Player, tmp_path) -> None:
         assert gif.size[0] > 1000
 
 
-def test_save_errors_write_nothing(tmp_path) -> None:
+def test_save_errors_write_nothing(tmp_path, monkeypatch) -> None:
     p = sg.player(circuit())
     with pytest.raises(sg.RenderError, match="valid suffixes: .html, .htm, .gif"):
         p.save(tmp_path / "backprop.png")
     with pytest.raises(sg.RenderError, match="does not exist"):
         p.save(tmp_path / "missing" / "backprop.html")
+
+    def rendered(*args, **kwargs):
+        raise AssertionError("rendered before the path was checked")
+
+    monkeypatch.setattr("scalargraph.playback.render", rendered)  # the GIF's frames come after
+    with pytest.raises(sg.RenderError, match="does not exist"):
+        p.save(tmp_path / "missing" / "backprop.gif")
     assert os.listdir(tmp_path) == []
 
 

@@ -108,8 +108,13 @@ def test_unknown_suffix_lists_the_valid_ones(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_unwritable_paths_raise_and_write_nothing(tmp_path):
+def test_unwritable_paths_raise_and_write_nothing(tmp_path, monkeypatch):
     d = drawn_circuit()
+
+    def rendered(*args, **kwargs):
+        raise AssertionError("rendered before the path was checked")
+
+    monkeypatch.setattr("scalargraph.diagram.render", rendered)  # the path is checked first
     with pytest.raises(sg.RenderError, match="does not exist; create it first"):
         d.save(tmp_path / "missing" / "f.svg")
     (tmp_path / "dir.svg").mkdir()
