@@ -203,7 +203,7 @@ def _theme(theme: str) -> Theme:
 
 
 def _check_options(rankdir: str, precision: int, sample: int | None, max_nodes: int | None,
-                   values: Any, grads: Any, tangents: Any = None) -> None:
+                   values: Any, grads: Any, tangents: Any) -> None:
     if rankdir not in RANKDIRS:
         raise InputError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
     if not isinstance(precision, int) or isinstance(precision, bool) or not 1 <= precision <= 17:
@@ -246,7 +246,7 @@ class _View:
 
     def __init__(self, order: list[Node], values: Mapping[Node, Any] | None,
                  grads: Mapping[Node, Any] | None, precision: int, sample: int | None,
-                 tangents: Mapping[Node, Any] | None = None) -> None:
+                 tangents: Mapping[Node, Any] | None) -> None:
         self.pos = {n: i for i, n in enumerate(order)}
         self.values = values
         self.grads = grads

@@ -227,7 +227,6 @@ def test_without_a_renderer_a_step_shows_its_latex(monkeypatch) -> None:
 
 
 def test_the_layout_holds_still_through_the_backward_frames(cs231n_player: sg.Player) -> None:
-
     def boxes(svg: str) -> dict[str, str]:  # each node's outline, by its DOT id
         return dict(re.findall(r"<title>(n\d+)</title>\n<path[^>]* d=\"([^\"]+)\"", svg))
 
