@@ -57,8 +57,9 @@ class Group:
         return f"Group({' / '.join(self.path())!r})"
 
 
-# The innermost open group is last; None when no ``with sg.group(...)`` is open.
-_GROUPS: list[Group | None] = [None]
+# The innermost open group (its ``parent`` is the next one out); None when no
+# ``with sg.group(...)`` is open. One global read per new node, the cheapest way to know.
+_GROUP: Group | None = None
 
 
 class group:  # noqa: N801 - used as ``with sg.group("name"):``, like a function
@@ -70,12 +71,13 @@ class group:  # noqa: N801 - used as ``with sg.group("name"):``, like a function
         self.name = name
 
     def __enter__(self) -> Group:
-        g = Group(self.name, _GROUPS[-1])
-        _GROUPS.append(g)
+        global _GROUP
+        g = _GROUP = Group(self.name, _GROUP)
         return g
 
     def __exit__(self, *exc: object) -> None:
-        _GROUPS.pop()
+        global _GROUP
+        _GROUP = _GROUP.parent if _GROUP is not None else None
 
 
 def _operator(name: str, symbol: str, reflected: bool = False) -> Callable[[Node, Any], Node]:
@@ -111,7 +113,7 @@ def _operator(name: str, symbol: str, reflected: bool = False) -> Callable[[Node
             n.op = op
             n._a = self
             n._b = other
-            n.group = _GROUPS[-1]
+            n.group = _GROUP
             return n
 
     dunder = "truediv" if name == "div" else name
@@ -147,7 +149,7 @@ class Node:
         self.name = name
         self.op = None
         self._a = self._b = None
-        self.group = _GROUPS[-1]
+        self.group = _GROUP
 
     @property
     def inputs(self) -> tuple[Node, ...]:
@@ -264,7 +266,7 @@ def _make(op: Op, value: Any, a: Node, b: Node | None) -> Node:
     n.op = op
     n._a = a
     n._b = b
-    n.group = _GROUPS[-1]
+    n.group = _GROUP
     return n
 
 
@@ -301,7 +303,7 @@ def apply(op: Op, *args: Node) -> Node:
     n.op = op
     n._a = a
     n._b = None
-    n.group = _GROUPS[-1]
+    n.group = _GROUP
     return n
 
 
