@@ -180,3 +180,23 @@ def test_repr_shows_kind_value_and_grad():
     x = sg.Param(2.0, name="a")
     assert repr(x) == "Param('a', value=2.0, grad=None)"
     assert repr(x * 3) == "Node(mul, value=6.0, grad=None)"
+
+
+def test_a_param_is_a_node_marked_trainable():
+    """Params share Node's class (for CPython's attribute caches); isinstance still tells them
+    apart, through copies and pickles, and a bad value is refused as for any leaf."""
+    import copy
+    import pickle
+
+    x, a = sg.Node(4.0, name="x"), sg.Param(0.5, name="a")
+    f = x * a + 2
+    assert isinstance(a, sg.Param) and isinstance(a, sg.Node) and type(a) is sg.Node
+    assert not any(isinstance(n, sg.Param) for n in (x, f, f.inputs[1], 0.5, None, "a"))
+    assert issubclass(sg.Param, sg.Node) and not isinstance(sg.Param, sg.Param)
+    assert isinstance(copy.deepcopy(a), sg.Param) and isinstance(pickle.loads(pickle.dumps(a)), sg.Param)
+    g = sg.Graph(f)
+    assert (g.inputs, g.params, len(g.constants)) == ((x,), (a,), 1)
+    with pytest.raises(sg.InputError, match="finite"):
+        sg.Param(float("nan"), name="b")
+    with pytest.raises(TypeError, match="'Param' and 'str'"):
+        a * "s"
