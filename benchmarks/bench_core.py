@@ -196,7 +196,7 @@ def rows() -> list[dict[str, Any]]:
         cpu = time_mlp(found, repeat=5, clock=time.process_time)
         cpu_figure = "the same in CPU seconds (process time: leaves out time other processes hold the cores)"
         out.append(row(cpu_figure, cpu["scalargraph"], cpu["micrograd"], micrograd, "s", "<= 0.1x"))
-        off = time_mlp(found, repeat=3, gc_off=True)
+        off = time_mlp(found, repeat=5, gc_off=True)
         out.append(row("the same with the cyclic GC off during the run (its share)",
                        off["scalargraph"], off["micrograd"], micrograd, "s", "-"))
     else:
