@@ -298,8 +298,7 @@ class Graph:
         self._leaves = leaves = [n for n in self.nodes if n.op is None]
         self.params: tuple[Param, ...] = tuple(n for n in leaves if isinstance(n, Param))
         self.constants: tuple[Constant, ...] = tuple(n for n in leaves if isinstance(n, Constant))
-        self.inputs: tuple[Node, ...] = tuple(n for n in leaves
-                                              if type(n) is Node and not isinstance(n, Param))
+        self.inputs: tuple[Node, ...] = tuple(n for n in leaves if not isinstance(n, (Param, Constant)))
         self._ops: tuple[Node, ...] | None = None  # the op nodes, found on the first forward()
         self._by_name: dict[str, Node] = {}
         for leaf in self.inputs + self.params:
