@@ -15,7 +15,7 @@ from typing import Any
 from common import best_of, main, row
 
 import scalargraph as sg
-from scalargraph.paths import diamond_ladder
+from scalargraph.teaching.paths import diamond_ladder
 
 __all__ = ["rows"]
 

@@ -20,7 +20,7 @@ from typing import Any
 from common import best_of, main, row
 
 import scalargraph as sg
-from scalargraph.examples import cs231n_staged
+from scalargraph.learning.examples import cs231n_staged
 
 __all__ = ["rows"]
 

@@ -25,8 +25,8 @@ from typing import Any
 from common import best_of, main, row
 
 import scalargraph as sg
-from scalargraph.examples import cs231n_staged
-from scalargraph.render import render
+from scalargraph.drawing.render import render
+from scalargraph.learning.examples import cs231n_staged
 
 __all__ = ["boxes", "mlp_graph", "rows"]
 

@@ -1,7 +1,7 @@
 """One training step of the moons demo, side by side: batched scalar graph, one sample at a time, micrograd.
 
 The workload: MLP(2, [16, 16, 1]) with relu, mean hinge loss over the 100 points of
-``scalargraph.examples.moons_data``, backward, one SGD update; the same weights in
+``scalargraph.learning.examples.moons_data``, backward, one SGD update; the same weights in
 every engine (checked: the three losses agree before anything is timed).
 
 - batched, graph built once: ``Graph.forward`` + ``Graph.backward`` + SGD on numpy batches
@@ -24,7 +24,7 @@ from common import best_of_each, main, row
 
 import scalargraph as sg
 from scalargraph import nn
-from scalargraph.examples import moons_data
+from scalargraph.learning.examples import moons_data
 
 __all__ = ["rows", "steps"]
 

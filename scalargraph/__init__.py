@@ -18,19 +18,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .errors import (
-    ArityError,
-    BackwardError,
-    BatchShapeError,
-    DomainError,
-    InputError,
-    MissingDependencyError,
-    OperandTypeError,
-    ParseError,
-    RenderError,
-    ScalargraphError,
-)
-from .functions import (
+from .checks.gradcheck import GradcheckResult, gradcheck
+from .core.functions import (
     abs,
     cos,
     exp,
@@ -47,27 +36,39 @@ from .functions import (
     sum,
     tanh,
 )
-from .gradcheck import GradcheckResult, gradcheck
-from .graph import BackwardStats, Graph, topological_order
-from .node import Constant, Group, Node, Param, group
-from .ops import OPS, Op
+from .core.graph import BackwardStats, Graph, topological_order
+from .core.node import Constant, Group, Node, Param, group
+from .core.ops import OPS, Op
+from .errors import (
+    ArityError,
+    BackwardError,
+    BatchShapeError,
+    DomainError,
+    InputError,
+    MissingDependencyError,
+    OperandTypeError,
+    ParseError,
+    RenderError,
+    ScalargraphError,
+)
 
 __version__ = "0.1.0"
 
 # Public names that live outside the core: name -> module, imported on first use,
 # so that `import scalargraph` stays light.
 _LAZY: dict[str, str] = {
-    "draw": ".diagram", "Diagram": ".diagram",                 # diagrams
-    "steps": ".stepping", "Step": ".stepping",                 # stepping through the chain rule
-    "player": ".playback", "Player": ".playback", "stepper": ".playback",
-    "quiz": ".quizzing", "tape": ".wengert", "staged_code": ".staged",
-    "backward_paths": ".paths", "cost": ".paths",               # teaching tools
-    "jvp": ".forward_mode", "grad": ".higher", "parse": ".expressions",
+    "draw": ".drawing.diagram", "Diagram": ".drawing.diagram",        # drawing
+    "steps": ".teaching.steps", "Step": ".teaching.steps",             # teaching
+    "player": ".teaching.player", "Player": ".teaching.player", "stepper": ".teaching.player",
+    "quiz": ".teaching.quiz", "tape": ".teaching.tape", "staged_code": ".teaching.staged",
+    "backward_paths": ".teaching.paths", "cost": ".teaching.paths",
+    "jvp": ".core.jvp", "grad": ".core.grad",                           # core, less used
+    "parse": ".parsing.parser",                                         # parsing
 }
-# No module is named like a public function (quiz() lives in quizzing.py): importing a
+# Subpackages reachable as attributes: sg.nn, sg.plot, sg.examples (they live in learning/).
+# No subpackage is named like a public function (drawing/ holds draw): importing a
 # submodule sets it as a package attribute, which would hide the function.
-# Subpackages reachable as attributes: sg.nn, sg.plot, sg.examples.
-_SUBMODULES = ("nn", "plot", "examples")
+_SUBMODULES = {"nn": ".learning.nn", "plot": ".learning.plot", "examples": ".learning.examples"}
 
 __all__ = [
     "Node", "Param", "Constant", "Graph", "BackwardStats", "topological_order",
@@ -84,7 +85,7 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name], __name__), name)
     elif name in _SUBMODULES:
-        value = importlib.import_module("." + name, __name__)
+        value = importlib.import_module(_SUBMODULES[name], __name__)
     else:
         raise AttributeError(f"module 'scalargraph' has no attribute {name!r}")
     globals()[name] = value
@@ -97,7 +98,7 @@ def __dir__() -> list[str]:
 
 def _node_repr_mimebundle_(self: Node, include: Any = None, exclude: Any = None, **kwargs: Any) -> Any:
     """Jupyter shows a Node as its diagram (the renderer is imported only here)."""
-    from .diagram import draw
+    from .drawing.diagram import draw
 
     try:
         return draw(self)._repr_mimebundle_(include, exclude, **kwargs)

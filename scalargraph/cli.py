@@ -28,11 +28,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from .core.graph import Graph
+from .core.labels import format_number, kind, label, value_table
+from .core.node import Node
 from .errors import InputError, ScalargraphError
-from .examples import EXAMPLES, Example
-from .graph import Graph
-from .node import Node
-from .report import format_number, kind, label, value_table
+from .learning.examples import EXAMPLES, Example
 
 __all__ = ["build_parser", "main"]
 
@@ -122,7 +122,7 @@ def _assignments(items: Sequence[str], option: str) -> dict[str, float]:
 
 
 def _expression(args: argparse.Namespace) -> Node:
-    from .expressions import parse
+    from .parsing.parser import parse
 
     text = sys.stdin.read().strip() if args.expr == "-" else args.expr
     values = _assignments(args.at, "--at")
@@ -141,7 +141,7 @@ def _draw(args: argparse.Namespace) -> int:
     if suffix not in DIAGRAM_SUFFIXES + PLAYER_SUFFIXES:
         raise InputError(f"-o {args.output}: unknown file type {suffix or '(none)'!r}; use one of "
                          f"{' '.join(DIAGRAM_SUFFIXES + PLAYER_SUFFIXES)}")
-    from .render import check_target
+    from .drawing.render import check_target
 
     check_target(path)  # a mistyped folder is reported before any work
     f = _expression(args)
@@ -157,14 +157,14 @@ def _draw(args: argparse.Namespace) -> int:
 
 
 def _save_diagram(f: Node, path: Path, rankdir: str | None) -> None:
-    from .diagram import draw
+    from .drawing.diagram import draw
 
     options: dict[str, Any] = {"rankdir": rankdir} if rankdir else {}
     draw(f, **options).save(path)
 
 
 def _save_player(f: Node, path: Path) -> None:
-    from .playback import player
+    from .teaching.player import player
 
     player(f).save(path)
 
@@ -190,7 +190,7 @@ def _text(args: argparse.Namespace) -> str:
 
 
 def _steps(args: argparse.Namespace) -> int:
-    from .stepping import steps
+    from .teaching.steps import steps
 
     for step in steps(_expression(args), mode="backward"):
         print(step)
@@ -211,8 +211,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _write_demo(example: Example, table: str, out: Path) -> list[Path]:
     """Render everything first, then write: an error leaves no half-written set of files."""
-    from .diagram import draw
-    from .playback import player
+    from .drawing.diagram import draw
+    from .teaching.player import player
 
     diagram = draw(example.output)  # after the backward pass: values and gradients
     steps = player(EXAMPLES[example.name]().output)  # a fresh copy of the example
@@ -223,7 +223,7 @@ def _write_demo(example: Example, table: str, out: Path) -> list[Path]:
         ".html": steps.html().encode("utf-8"),
         ".gif": steps.gif(),
     }
-    from .render import write_file
+    from .drawing.render import write_file
 
     out.mkdir(parents=True, exist_ok=True)
     print()

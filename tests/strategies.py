@@ -35,9 +35,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 import scalargraph as sg
-from scalargraph.functions import NODES
-from scalargraph.namespaces import MATH
-from scalargraph.ops import OPS
+from scalargraph.core.functions import NODES
+from scalargraph.core.namespaces import MATH
+from scalargraph.core.ops import OPS
 
 __all__ = ["Case", "Expr", "cases", "examples", "robust", "safe_at"]
 
@@ -111,7 +111,7 @@ class Case:
     def evaluate(self, m: Any, leaves: tuple[Any, ...], const: Callable[[float], Any] = float) -> Any:
         """The tree on ``leaves`` with namespace ``m``: every op through the table's forward.
 
-        Shared subtrees are evaluated once and reused (with ``sg.functions.NODES`` that
+        Shared subtrees are evaluated once and reused (with ``sg.core.functions.NODES`` that
         makes a shared Node). ``const`` turns a number into the namespace's constant.
         """
         done: dict[int, Any] = {}

@@ -3,7 +3,7 @@
 Handing ``SYMPY`` to an op's ``forward`` builds a sympy expression from the same
 formula the engine runs on floats; ``sympy.diff`` of that expression is sympy's own
 calculus, independent of the table's ``derivatives``. Every name the table uses
-(``scalargraph.namespaces.MATH``) has a counterpart here.
+(``scalargraph.core.namespaces.MATH``) has a counterpart here.
 
 The kinks are written with sympy's ``Heaviside`` through identities exact for every
 real number, 0 included: ``relu(x) = x·H(x)``, ``sign(x) = 2·H(x, ½) − 1``,
@@ -13,7 +13,7 @@ it cannot for ``log(x + 1)`` (it leaves an unevaluated ``Derivative(sign(...))``
 their automatic simplification of large arguments is slow.
 
 >>> import sympy
->>> from scalargraph.ops import OPS
+>>> from scalargraph.core.ops import OPS
 >>> x = sympy.Symbol("x", real=True)
 >>> sympy.diff(OPS["sigmoid"].forward(SYMPY, x), x) == sympy.exp(-x) / (1 + sympy.exp(-x)) ** 2
 True

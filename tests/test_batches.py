@@ -13,7 +13,7 @@ import pytest
 from conftest import central_diff
 
 import scalargraph as sg
-from scalargraph.examples import cs231n_staged
+from scalargraph.learning.examples import cs231n_staged
 
 
 def _cs231n(x, y):

@@ -18,10 +18,10 @@ import pytest
 from conftest import central_diff
 
 import scalargraph as sg
-from scalargraph.diagram import XLABEL_ABOVE
-from scalargraph.examples import circuit, cs231n_staged, param_attached, sigmoid_neuron
-from scalargraph.namespaces import MATH
-from scalargraph.nodecheck import check_nodes
+from scalargraph.checks.per_node import check_nodes
+from scalargraph.core.namespaces import MATH
+from scalargraph.drawing.diagram import XLABEL_ABOVE
+from scalargraph.learning.examples import circuit, cs231n_staged, param_attached, sigmoid_neuron
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 

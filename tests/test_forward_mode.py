@@ -10,8 +10,8 @@ import pytest
 from conftest import central_diff
 
 import scalargraph as sg
-from scalargraph.examples import circuit, cs231n_staged, sigmoid_neuron
-from scalargraph.forward_mode import forward_pass
+from scalargraph.core.jvp import forward_pass
+from scalargraph.learning.examples import circuit, cs231n_staged, sigmoid_neuron
 
 
 def _cs231n(x: float, y: float) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import scalargraph as sg
-from scalargraph.examples import EXAMPLES
+from scalargraph.learning.examples import EXAMPLES
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
@@ -15,7 +15,7 @@ def test_worked_examples_pass_gradcheck(name):
 
 
 def test_gradcheck_catches_a_wrong_derivative():
-    from scalargraph import ops
+    from scalargraph.core import ops
 
     wrong = ops.OPS["sin"].derivatives[0]
     x = sg.Node(0.3, name="x")

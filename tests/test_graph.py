@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 import scalargraph as sg
-from scalargraph.examples import cs231n_staged, param_attached
+from scalargraph.learning.examples import cs231n_staged, param_attached
 
 
 def test_topological_order_puts_inputs_first_and_is_deterministic():
@@ -105,7 +105,7 @@ def test_node_backward_walks_the_graph_once_and_agrees_with_graph_backward():
     outside.grad = 0.25                       # a node of no graph here keeps its gradient
     ex.output.backward()
     assert _all_grads(g.nodes) == expected    # bit for bit
-    assert sg.graph.backward_from(ex.output) == stats
+    assert sg.core.graph.backward_from(ex.output) == stats
     assert outside.grad == 0.25
     assert [n.grad for n in g.constants] == [None, None]
 
@@ -113,8 +113,8 @@ def test_node_backward_walks_the_graph_once_and_agrees_with_graph_backward():
 def test_an_interrupted_backward_restores_every_gradient(monkeypatch):
     """An exception that is not a domain error (here KeyboardInterrupt, from a derivative)
     must leave every gradient as it was: no half-done pass, no internal mark left behind."""
-    from scalargraph.node import apply
-    from scalargraph.ops import OPS
+    from scalargraph.core.node import apply
+    from scalargraph.core.ops import OPS
 
     def interrupt(m, out, a):
         raise KeyboardInterrupt

@@ -8,8 +8,8 @@ import math
 import pytest
 
 import scalargraph as sg
-from scalargraph.examples import cs231n_staged
-from scalargraph.ops import OPS
+from scalargraph.core.ops import OPS
+from scalargraph.learning.examples import cs231n_staged
 
 
 def _cs231n(x: float, y: float) -> float:
@@ -75,14 +75,14 @@ def test_every_op_second_derivative_matches_differences_of_the_first(name):
     h = 1e-6
     for point in op.points:
         leaves = [sg.Node(v, name=f"v{k}") for k, v in enumerate(point)]
-        f = sg.node.apply(op, *leaves)
+        f = sg.core.node.apply(op, *leaves)
         firsts = sg.grad(f, leaves, create_graph=True)
         for i, first in enumerate(firsts):
             assert first.value == pytest.approx(sg.grad(f, leaves[i]), rel=1e-12)
             for j, leaf in enumerate(leaves):
                 def gradient_at(delta: float, i: int = i, j: int = j) -> float:
                     moved = [sg.Node(v + (delta if k == j else 0.0)) for k, v in enumerate(point)]
-                    return sg.grad(sg.node.apply(op, *moved), moved[i])
+                    return sg.grad(sg.core.node.apply(op, *moved), moved[i])
                 numeric = (gradient_at(h) - gradient_at(-h)) / (2 * h)
                 assert sg.grad(first, leaf) == pytest.approx(numeric, rel=1e-5, abs=1e-6), (name, point, i, j)
 

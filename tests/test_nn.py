@@ -330,7 +330,7 @@ def test_progress_bar_pads_a_shorter_line_so_nothing_of_the_last_one_remains():
 
 
 def test_sanity_checks_pass_and_catch_a_wrong_derivative():
-    from scalargraph import ops
+    from scalargraph.core import ops
 
     results = nn.sanity_checks()
     assert list(results) == ["Linear", "Sigmoid", "Softmax", "CrossEntropy", "Mean"]

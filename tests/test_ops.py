@@ -8,8 +8,8 @@ import pytest
 from conftest import central_diff
 
 import scalargraph as sg
-from scalargraph.namespaces import MATH
-from scalargraph.ops import OPS, fill
+from scalargraph.core.namespaces import MATH
+from scalargraph.core.ops import OPS, fill
 
 CASES = [(op, point) for op in OPS.values() for point in op.points]
 
@@ -53,7 +53,7 @@ def test_every_entry_is_complete(op):
 
 
 def test_every_function_entry_is_bound_in_the_package():
-    for name, op in sg.ops.FUNCTIONS.items():
+    for name, op in sg.core.ops.FUNCTIONS.items():
         fn = getattr(sg, name)
         node = fn(*[sg.Node(v) for v in op.points[0]])
         assert node.op is op and node.value == op.forward(MATH, *op.points[0])

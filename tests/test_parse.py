@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import scalargraph as sg
-from scalargraph.expressions import MAX_LENGTH, MAX_NESTING, parse
-from scalargraph.ops import FUNCTIONS
+from scalargraph.core.ops import FUNCTIONS
+from scalargraph.parsing.parser import MAX_LENGTH, MAX_NESTING, parse
 
 CS231N = "(x + sigmoid(y)) / (sigmoid(x) + (x + y)**2)"
 
@@ -61,7 +61,7 @@ def test_every_function_of_the_op_table(name):
     args = ", ".join(f"v{k}" for k in range(op.arity))
     values = {f"v{k}": v for k, v in enumerate(op.points[0])}
     f = sg.parse(f"{name}({args})", **values)
-    assert f.op is op and f.value == op.forward(sg.namespaces.MATH, *op.points[0])
+    assert f.op is op and f.value == op.forward(sg.core.namespaces.MATH, *op.points[0])
 
 
 HOSTILE = [

@@ -33,10 +33,10 @@ from hypothesis import strategies as st
 from strategies import examples
 
 import scalargraph as sg
-from scalargraph.namespaces import MATH
-from scalargraph.ops import FUNCTIONS
+from scalargraph.core.namespaces import MATH
+from scalargraph.core.ops import FUNCTIONS
 
-parse_module = importlib.import_module("scalargraph.expressions")
+parse_module = importlib.import_module("scalargraph.parsing.parser")
 
 # ------------------------------------------------------------------ the guard
 _WATCH: list[list[tuple[str, Any]]] = []  # the events of the parse running now (innermost last)

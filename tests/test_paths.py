@@ -9,9 +9,9 @@ import pytest
 from conftest import central_diff
 
 import scalargraph as sg
-from scalargraph.examples import circuit, cs231n_staged, param_attached
-from scalargraph.forward_mode import forward_pass
-from scalargraph.paths import count_paths, diamond_ladder
+from scalargraph.core.jvp import forward_pass
+from scalargraph.learning.examples import circuit, cs231n_staged, param_attached
+from scalargraph.teaching.paths import count_paths, diamond_ladder
 
 
 def _cs231n(x: float, y: float) -> float:

@@ -12,7 +12,7 @@ import pytest
 from notes_cs231n import g5, notes
 
 import scalargraph as sg
-from scalargraph.examples import circuit, cs231n_staged
+from scalargraph.learning.examples import circuit, cs231n_staged
 
 N = notes()
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -72,7 +72,7 @@ def test_save_errors_write_nothing(tmp_path, monkeypatch) -> None:
     def rendered(*args, **kwargs):
         raise AssertionError("rendered before the path was checked")
 
-    monkeypatch.setattr("scalargraph.playback.render", rendered)  # the GIF's frames come after
+    monkeypatch.setattr("scalargraph.teaching.player.render", rendered)  # the GIF's frames come after
     with pytest.raises(sg.RenderError, match="does not exist"):
         p.save(tmp_path / "missing" / "backprop.gif")
     assert os.listdir(tmp_path) == []
@@ -214,12 +214,12 @@ def test_nothing_to_play() -> None:
 
 
 def test_without_a_renderer_a_step_shows_its_latex(monkeypatch) -> None:
-    import scalargraph.diagram
+    import scalargraph.drawing.diagram
 
     def no_renderer(*args, **kwargs):
         raise sg.MissingDependencyError("Rendering a diagram needs Graphviz: pip install 'pygraphviz>=2.0'")
 
-    monkeypatch.setattr(scalargraph.diagram, "render", no_renderer)
+    monkeypatch.setattr(scalargraph.drawing.diagram, "render", no_renderer)
     step = sg.steps(circuit())[3]
     assert step._repr_html_() is None and step._repr_latex_().startswith("$$\\frac")
     q = sg.quiz(circuit())
@@ -242,7 +242,7 @@ def test_each_box_gets_its_largest_size_over_the_frames() -> None:
     out every frame whole, as drawn, and takes each node's largest width and height."""
     import pygraphviz
 
-    from scalargraph.playback import steady
+    from scalargraph.teaching.player import steady
 
     walk = sg.steps(cs231n_staged().output, mode="both")
     expected: dict[str, tuple[float, float]] = {}

@@ -1,4 +1,4 @@
-"""scalargraph.plot: the numbers drawn are checked against numpy formulas written by hand."""
+"""scalargraph.learning.plot: the numbers drawn are checked against numpy formulas written by hand."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 import scalargraph as sg
 from scalargraph import plot
-from scalargraph.examples import cs231n_staged
+from scalargraph.learning.examples import cs231n_staged
 
 matplotlib.use("Agg")
 

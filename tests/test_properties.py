@@ -33,9 +33,9 @@ from strategies import OP_NAMES, Case, cases, examples, robust, safe_at
 from sympy_ns import SYMPY, evaluate, symbols
 
 import scalargraph as sg
-from scalargraph.functions import NODES
-from scalargraph.namespaces import MATH
-from scalargraph.ops import OPS
+from scalargraph.core.functions import NODES
+from scalargraph.core.namespaces import MATH
+from scalargraph.core.ops import OPS
 
 CENTRAL_TOL = 1e-5
 SYMPY_VALUE_TOL = 1e-12

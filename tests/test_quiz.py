@@ -6,7 +6,7 @@ import pytest
 from notes_cs231n import g5, notes
 
 import scalargraph as sg
-from scalargraph.examples import cs231n_staged, param_attached
+from scalargraph.learning.examples import cs231n_staged, param_attached
 
 N = notes()
 # The order the reverse pass finishes each gradient (reverse topological order).

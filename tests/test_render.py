@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 import scalargraph as sg
-from scalargraph import render as render_module
-from scalargraph.examples import circuit, cs231n_staged
-from scalargraph.render import available_engines, render
+from scalargraph.drawing import render as render_module
+from scalargraph.drawing.render import available_engines, render
+from scalargraph.learning.examples import circuit, cs231n_staged
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -114,7 +114,7 @@ def test_unwritable_paths_raise_and_write_nothing(tmp_path, monkeypatch):
     def rendered(*args, **kwargs):
         raise AssertionError("rendered before the path was checked")
 
-    monkeypatch.setattr("scalargraph.diagram.render", rendered)  # the path is checked first
+    monkeypatch.setattr("scalargraph.drawing.diagram.render", rendered)  # the path is checked first
     with pytest.raises(sg.RenderError, match="does not exist; create it first"):
         d.save(tmp_path / "missing" / "f.svg")
     (tmp_path / "dir.svg").mkdir()
@@ -134,7 +134,7 @@ def test_a_failed_save_keeps_the_old_file(tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise sg.RenderError("boom")
 
-    monkeypatch.setattr("scalargraph.diagram.render", broken)
+    monkeypatch.setattr("scalargraph.drawing.diagram.render", broken)
     with pytest.raises(sg.RenderError, match="boom"):
         drawn_circuit().save(path)
     assert path.read_text() == "old"
@@ -170,7 +170,7 @@ def test_an_image_is_rendered_once_until_the_dot_changes(monkeypatch):
         calls.append(fmt)
         return real(source, fmt, **kwargs)
 
-    monkeypatch.setattr("scalargraph.diagram.render", counting)
+    monkeypatch.setattr("scalargraph.drawing.diagram.render", counting)
     first = d.svg()
     assert d.svg() == first and calls == ["svg"]
     d.digraph.attr(bgcolor="pink")

@@ -6,7 +6,7 @@ import pytest
 from notes_cs231n import notes
 
 import scalargraph as sg
-from scalargraph.examples import EXAMPLES, cs231n_staged
+from scalargraph.learning.examples import EXAMPLES, cs231n_staged
 
 N = notes()
 

@@ -8,7 +8,7 @@ import pytest
 from notes_cs231n import g5, notes
 
 import scalargraph as sg
-from scalargraph.examples import circuit, cs231n_staged, param_attached
+from scalargraph.learning.examples import circuit, cs231n_staged, param_attached
 
 N = notes()
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 import scalargraph as sg
-from scalargraph.examples import circuit, cs231n_staged, param_attached, sigmoid_neuron
+from scalargraph.learning.examples import circuit, cs231n_staged, param_attached, sigmoid_neuron
 
 
 def test_tape_example_forward_and_backward():
@@ -40,7 +40,7 @@ def test_cs231n_staged_example_exact_floats():
 
 
 def test_cs231n_staged_example_same_floats_in_a_fresh_process():
-    code = ("from scalargraph.examples import cs231n_staged as c; e = c(); e.output.backward(); "
+    code = ("from scalargraph.learning.examples import cs231n_staged as c; e = c(); e.output.backward(); "
             "print(repr(e.output.value), repr(e.leaves[0].grad), repr(e.leaves[1].grad))")
     runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            check=True).stdout for _ in range(2)}

@@ -1,0 +1,150 @@
+"""Gradients as numbers, or as graphs of their own (for second and higher derivatives).
+
+``sg.grad(f, [x, y])`` returns the gradients as numbers. With
+``create_graph=True`` it returns Nodes instead: the reverse pass itself, built
+from the op table's derivative formulas evaluated on Nodes
+(:data:`scalargraph.core.functions.NODES`). That graph can be drawn, stepped
+through and differentiated again.
+
+>>> import scalargraph as sg
+>>> x = sg.Node(2.0, name="x")
+>>> f = x ** 3
+>>> dfdx = sg.grad(f, x, create_graph=True)      # 3·x², as a graph
+>>> dfdx.value, dfdx.name
+(12.0, 'df/dx')
+>>> sg.grad(dfdx, x)                             # d²f/dx² = 6·x
+12.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..errors import BackwardError, DomainError, InputError
+from .functions import NODES
+from .graph import backward_pass, topological_order
+from .node import Constant, Node
+
+__all__ = ["grad"]
+
+
+class _One:
+    """The seed d output / d output = 1, kept symbolic so that 1 · x stays x."""
+
+
+_ONE = _One()
+
+
+def _targets(wrt: Node | Sequence[Node]) -> list[Node]:
+    targets = [wrt] if isinstance(wrt, Node) else wrt
+    if isinstance(targets, (str, bytes)) or not isinstance(targets, Sequence):
+        raise InputError(f"grad() needs a Node or a list of Nodes to differentiate with respect to, "
+                         f"got {type(wrt).__name__}")
+    for t in targets:
+        if not isinstance(t, Node):
+            raise InputError(f"grad(): can only differentiate with respect to Nodes, "
+                             f"got {type(t).__name__} {t!r}")
+        if isinstance(t, Constant):
+            raise InputError(f"grad(): {t!r} is a constant; constants never get gradients. "
+                             "Make it an input (sg.Node) or a parameter (sg.Param)")
+    return list(targets)
+
+
+def grad(output: Node, wrt: Node | Sequence[Node], create_graph: bool = False) -> Any:
+    """d output / d node for each node of ``wrt`` (a Node gives one result, a list a list).
+
+    Floats by default (nodes' ``.grad`` are left as they were). With
+    ``create_graph=True``, Nodes whose graph computes the gradient, connected to
+    the original graph, so ``grad`` can be applied to them again. A node that
+    ``output`` does not depend on has gradient 0.
+
+    >>> import scalargraph as sg
+    >>> x, y = sg.Node(3.0, name="x"), sg.Node(-4.0, name="y")
+    >>> f = x * y + sg.exp(x)
+    >>> sg.grad(f, [x, y]) == [-4.0 + sg.exp(x).value, 3.0]
+    True
+    >>> dx, dy = sg.grad(f, [x, y], create_graph=True)
+    >>> sg.grad(dx, [x, y])                     # d²f/dx² = eˣ, d²f/dxdy = 1
+    [20.085536923187668, 1.0]
+    """
+    if not isinstance(output, Node):
+        raise InputError(f"grad() needs a Node as the output, got {type(output).__name__}")
+    targets = _targets(wrt)
+    order = topological_order(output)
+    results = _graph_gradients(order, targets) if create_graph else _float_gradients(order, targets)
+    return results[0] if isinstance(wrt, Node) else results
+
+
+def _float_gradients(order: list[Node], targets: list[Node]) -> list[Any]:
+    saved = [n.grad for n in order]
+    try:
+        backward_pass(order)
+        members = {id(n) for n in order}
+        return [(t.grad if t.grad is not None else 0.0) if id(t) in members else 0.0
+                for t in targets]
+    finally:
+        for n, g in zip(order, saved):
+            n.grad = g
+
+
+def _graph_gradients(order: list[Node], targets: list[Node]) -> list[Node]:
+    if any(n.value.__class__ is not float for n in order):
+        raise BackwardError(
+            "grad(..., create_graph=True) works on scalar graphs only; this one holds a batch. "
+            "Differentiate one sample at a time, or use create_graph=False"
+        )
+    # Nodes that depend on an input or parameter; everything else is a number to differentiation.
+    live: set[int] = set()
+    for n in order:
+        if (n.op is None and n.__class__ is not Constant) or any(id(i) in live for i in n.inputs):
+            live.add(id(n))
+    grads: dict[int, Any] = {id(order[-1]): _ONE}
+    for node in reversed(order):
+        g = grads.get(id(node))
+        op = node.op
+        if g is None or op is None or id(node) not in live:
+            continue
+        # Inputs that cannot carry a gradient enter the formulas as plain numbers, so that
+        # x ** 3 differentiates to 3.0 * x ** 2.0 (a constant exponent), not x ** (3 - 1).
+        args = tuple(i if id(i) in live else i.value for i in node.inputs)
+        for k, inp in enumerate(node.inputs):
+            if id(inp) not in live:
+                continue
+            try:
+                local = op.derivatives[k](NODES, node, *args)
+            except DomainError as err:
+                raise DomainError(f"{op.name} (derivative for input {k + 1}): {err}") from None
+            contribution = _times(g, local)
+            old = grads.get(id(inp))
+            grads[id(inp)] = contribution if old is None else old + contribution
+    return _results(order, targets, grads)
+
+
+def _times(g: Any, local: Any) -> Any:
+    """``g · local``, without the multiplications by 1 that would clutter the graph."""
+    if g is _ONE:
+        return local
+    if isinstance(local, Node):
+        return g * local
+    if local == 1.0:
+        return g
+    return -g if local == -1.0 else g * local
+
+
+def _results(order: list[Node], targets: list[Node], grads: dict[int, Any]) -> list[Node]:
+    existing = {id(n) for n in order}
+    out_name = order[-1].name or "f"
+    results: list[Node] = []
+    for t in targets:
+        g = grads.get(id(t), 0.0)
+        if g is _ONE:
+            g = 1.0  # the output itself: d f / d f
+        results.append(g if isinstance(g, Node) else Constant(float(g)))
+    # Name a gradient node only if the differentiation made it, nothing named it yet and it
+    # is the gradient of one target only.
+    for t, node in zip(targets, results):
+        if (t.name and node.name is None and id(node) not in existing
+                and sum(node is r for r in results) == 1):
+            node.name = f"d{out_name}/d{t.name}"
+    return results

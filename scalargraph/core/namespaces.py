@@ -1,0 +1,121 @@
+"""The elementary functions the op table is written in, for each kind of value.
+
+The op table (:mod:`scalargraph.core.ops`) writes every forward function and every
+local derivative once, against a namespace ``m`` of elementary functions
+(``m.exp``, ``m.log``, ``m.heaviside`` ...). Handing it a different namespace
+evaluates the same formula on a different kind of value:
+
+- :data:`MATH` for Python floats (the fast path of the engine),
+- :func:`numpy_namespace` for numpy arrays (batches of samples),
+- the Node namespace (``scalargraph.core.node.NODES``) to build graphs of derivatives,
+- a sympy namespace in the tests, to compare the table with symbolic calculus.
+
+>>> MATH.sigmoid(0.0)
+0.5
+>>> MATH.heaviside(0.0, 0.5), MATH.heaviside(-2.0, 0.5)
+(0.5, 0.0)
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+from types import SimpleNamespace
+from typing import Any
+
+__all__ = ["MATH", "numpy_namespace"]
+
+#: exp(-x) overflows a float below this input; sigmoid switches formula there.
+_EXP_LIMIT = 700.0
+
+
+def _sigmoid(x: float) -> float:
+    # The cs231n form 1 / (1 + e^-x), bit for bit, wherever e^-x fits in a float;
+    # below that the algebraically equal e^x / (1 + e^x), which cannot overflow.
+    if x > -_EXP_LIMIT:
+        return 1.0 / (1 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _heaviside(x: float, at_zero: float) -> float:
+    return 1.0 if x > 0.0 else (at_zero if x == 0.0 else 0.0)
+
+
+def _sign(x: float) -> float:
+    return 1.0 if x > 0.0 else (-1.0 if x < 0.0 else 0.0)
+
+
+def _relu(x: float) -> float:
+    return x if x > 0.0 else 0.0
+
+
+def _maximum(a: float, b: float) -> float:
+    return a if a >= b else b
+
+
+def _minimum(a: float, b: float) -> float:
+    return a if a <= b else b
+
+
+def _pow(a: float, b: float) -> float:
+    # math.pow raises where the real power is undefined (0 ** -1, (-8) ** 0.5),
+    # where a ** b would quietly return a complex number.
+    return math.pow(a, b)
+
+
+MATH = SimpleNamespace(
+    exp=math.exp,
+    log=math.log,
+    sqrt=math.sqrt,
+    sin=math.sin,
+    cos=math.cos,
+    tanh=math.tanh,
+    sigmoid=_sigmoid,
+    relu=_relu,
+    abs=abs,
+    sign=_sign,
+    heaviside=_heaviside,
+    maximum=_maximum,
+    minimum=_minimum,
+    pow=_pow,
+    sum=lambda x: x,
+    ones_like=lambda x: 1.0,
+    size=lambda x: 1,
+)
+
+
+@cache
+def numpy_namespace() -> SimpleNamespace:
+    """The same functions for numpy arrays; numpy is imported only when asked.
+
+    >>> import numpy as np
+    >>> NP = numpy_namespace()
+    >>> NP.sigmoid(np.array([-1000.0, 0.0, 1000.0])).tolist()
+    [0.0, 0.5, 1.0]
+    """
+    import numpy as np
+
+    def sigmoid(x: Any) -> Any:
+        with np.errstate(over="ignore"):  # e^-x = inf gives 1 / inf = 0, the right limit
+            return 1.0 / (1 + np.exp(-x))
+
+    return SimpleNamespace(
+        exp=np.exp,
+        log=np.log,
+        sqrt=np.sqrt,
+        sin=np.sin,
+        cos=np.cos,
+        tanh=np.tanh,
+        sigmoid=sigmoid,
+        relu=lambda x: np.maximum(x, 0.0),
+        abs=np.abs,
+        sign=np.sign,
+        heaviside=np.heaviside,
+        maximum=np.maximum,
+        minimum=np.minimum,
+        pow=np.power,
+        sum=np.sum,
+        ones_like=np.ones_like,
+        size=np.size,
+    )

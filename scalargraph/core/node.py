@@ -1,0 +1,464 @@
+"""Scalar nodes: leaves (inputs, parameters, constants) and the ops that combine them.
+
+Writing ``x * y`` computes the value at once (eagerly) and records the op and
+its inputs, so the graph can later be re-evaluated and differentiated.
+
+>>> from scalargraph import Node
+>>> x, y, z = Node(-2.0, name="x"), Node(5.0, name="y"), Node(-4.0, name="z")
+>>> q = x + y
+>>> f = q * z
+>>> f.value, f.op.name, f.inputs == (q, z), q.grad is None
+(-12.0, 'mul', True, True)
+>>> f.backward()
+>>> x.grad, y.grad, z.grad
+(-4.0, -4.0, 3.0)
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import BatchShapeError, DomainError, InputError, OperandTypeError
+from .namespaces import MATH, numpy_namespace
+from .ops import OPS, Op
+
+__all__ = ["Constant", "Group", "Node", "Param", "apply", "as_value", "group", "operand"]
+
+
+class Group:
+    """A named set of nodes drawn together (a Graphviz cluster). Groups nest.
+
+    >>> import scalargraph as sg
+    >>> with sg.group("layer 1") as g:
+    ...     h = sg.Node(1.0) * 2
+    >>> h.group is g, g.name, g.parent is None
+    (True, 'layer 1', True)
+    """
+
+    __slots__ = ("name", "parent")
+
+    def __init__(self, name: str, parent: Group | None) -> None:
+        self.name = name
+        self.parent = parent
+
+    def path(self) -> tuple[str, ...]:
+        """Names from the outermost group to this one."""
+        names: list[str] = []
+        g: Group | None = self
+        while g is not None:
+            names.append(g.name)
+            g = g.parent
+        return tuple(reversed(names))
+
+    def __repr__(self) -> str:
+        return f"Group({' / '.join(self.path())!r})"
+
+
+# The innermost open group (its ``parent`` is the next one out); None when no
+# ``with sg.group(...)`` is open. One global read per new node, the cheapest way to know.
+_GROUP: Group | None = None
+
+
+class group:  # noqa: N801 - used as ``with sg.group("name"):``, like a function
+    """Context manager: nodes created inside belong to a named group."""
+
+    def __init__(self, name: str) -> None:
+        if not isinstance(name, str) or not name:
+            raise InputError(f"group name must be a non-empty string, got {name!r}")
+        self.name = name
+
+    def __enter__(self) -> Group:
+        global _GROUP
+        g = _GROUP = Group(self.name, _GROUP)
+        return g
+
+    def __exit__(self, *exc: object) -> None:
+        global _GROUP
+        _GROUP = _GROUP.parent if _GROUP is not None else None
+
+
+def _operator(name: str, symbol: str, reflected: bool = False) -> Callable[[Node, Any], Node]:
+    """The operator method (``__add__``, ``__rmul__`` ...) for the table's op ``name``.
+
+    Graph building is the hot path, so the method does in one Python call what
+    ``_binary(op, self, operand(other, symbol, self))`` does in three: wrap a
+    number as a Constant, evaluate the table's forward function, build the node.
+    """
+    op = OPS[name]
+    forward = op.forward
+
+    if reflected:  # ``2 * x``: the number is on the left; rare, so the generic path
+        def method(self: Node, other: Any) -> Node:
+            return _binary(op, operand(other, symbol, self, reflected=True), self)
+    else:
+        def method(self: Node, other: Any) -> Node:
+            if not isinstance(other, Node):
+                other = operand(other, symbol, self)
+            av = self.value
+            bv = other.value
+            if av.__class__ is float and bv.__class__ is float:
+                try:
+                    value = forward(MATH, av, bv)
+                except (ArithmeticError, ValueError):
+                    raise domain_error(op, (av, bv)) from None
+            else:
+                value = evaluate_batch(op, (av, bv))
+            n = _NODE_NEW(Node)  # as _make, inline
+            n.value = value
+            n.grad = None
+            n.name = None
+            n.op = op
+            n._a = self
+            n._b = other
+            n.group = _GROUP
+            return n
+
+    dunder = "truediv" if name == "div" else name
+    method.__name__ = f"__{'r' if reflected else ''}{dunder}__"
+    method.__qualname__ = f"Node.{method.__name__}"
+    return method
+
+
+class Node:
+    """A scalar (or a batch of independent samples) in a computation graph.
+
+    Fields: ``value``; ``grad`` (None until a backward pass reaches the node);
+    ``name``; ``op`` (an :class:`~scalargraph.core.ops.Op`, None for leaves);
+    ``inputs`` (a tuple, in argument order); ``group``.
+    """
+
+    # ``_trainable`` is set (True) on Params only: an empty slot reads as "not a Param"
+    # (see :class:`Param`), and op nodes are made without one more store each.
+    __slots__ = ("_a", "_b", "_trainable", "grad", "group", "name", "op", "value")
+    __array_ufunc__ = None  # numpy defers to Node: array * node is a Node, not an object array
+
+    value: Any
+    grad: Any
+    name: str | None
+    op: Op | None
+    group: Group | None
+    _a: Node | None
+    _b: Node | None
+    _trainable: bool  # set on Params only
+
+    def __init__(self, value: Any, name: str | None = None) -> None:
+        if name is not None and not isinstance(name, str):
+            raise InputError(f"a node's name must be a string, got {type(name).__name__} {name!r}")
+        self.value = as_value(value, name)
+        self.grad = None
+        self.name = name
+        self.op = None
+        self._a = self._b = None
+        self.group = _GROUP
+
+    @property
+    def inputs(self) -> tuple[Node, ...]:
+        """The op's inputs in argument order; ``()`` for a leaf."""
+        if self._a is None:
+            return ()
+        return (self._a,) if self._b is None else (self._a, self._b)
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.op is None
+
+    def named(self, name: str) -> Node:
+        """Give this node a name (shown on diagrams and in steps); returns the node.
+
+        >>> import scalargraph as sg
+        >>> q = (sg.Node(-2.0) + sg.Node(5.0)).named("q")
+        >>> q.name, q.value
+        ('q', 3.0)
+        """
+        if not isinstance(name, str) or not name:
+            raise InputError(f"a node's name must be a non-empty string, got {name!r}")
+        self.name = name
+        return self
+
+    def backward(self) -> None:
+        """Fill ``.grad`` of every node this one depends on (d self / d node).
+
+        Gradients are recomputed from scratch each call: no silent accumulation.
+        """
+        from .graph import backward_from  # graph.py imports this module
+
+        backward_from(self)
+
+    def __repr__(self) -> str:
+        kind = _kind_name(self)
+        head = repr(self.name) if self.op is None else self.op.name
+        name = f", name={self.name!r}" if self.op is not None and self.name else ""
+        return f"{kind}({head}, value={_short(self.value)}, grad={_short(self.grad)}{name})"
+
+    # ------------------------------------------------------------------ operators
+    # Made from the op table at import (one function per op, none per node): see _operator.
+    __add__ = _operator("add", "+")
+    __radd__ = _operator("add", "+", reflected=True)
+    __sub__ = _operator("sub", "-")
+    __rsub__ = _operator("sub", "-", reflected=True)
+    __mul__ = _operator("mul", "*")
+    __rmul__ = _operator("mul", "*", reflected=True)
+    __truediv__ = _operator("div", "/")
+    __rtruediv__ = _operator("div", "/", reflected=True)
+    __pow__ = _operator("pow", "**")
+    __rpow__ = _operator("pow", "**", reflected=True)
+
+    def __neg__(self) -> Node:
+        return apply(_NEG, self)
+
+    def __pos__(self) -> Node:
+        return self
+
+    def __abs__(self) -> Node:
+        return apply(OPS["abs"], self)
+
+    def _compare(self, other: Any) -> bool:
+        raise TypeError(
+            "Nodes are not ordered: compare their values (a.value < b.value), "
+            "or use sg.maximum / sg.minimum / sg.relu to keep the comparison in the graph"
+        )
+
+    __lt__ = __le__ = __gt__ = __ge__ = _compare
+
+    def __bool__(self) -> bool:
+        raise TypeError(
+            "the truth value of a Node is ambiguous: test node.value instead "
+            "(an `if` on a node would not be part of the graph)"
+        )
+
+    def __float__(self) -> float:
+        raise TypeError(
+            "a Node is not converted to float silently, which would cut it out of the graph: "
+            "use sg.exp(x) rather than math.exp(x), and node.value for the number itself"
+        )
+
+
+class _Trainable(type):
+    """The metaclass of :class:`Param`: ``isinstance(n, Param)`` asks the node, not its class."""
+
+    def __instancecheck__(cls, obj: object) -> bool:
+        return getattr(obj, "_trainable", False) is True
+
+
+class Param(Node, metaclass=_Trainable):
+    """A trainable leaf. In a binary op it is *attached*: ``x * a`` is "multiply by a".
+
+    A parameter used in several places gets the sum of its contributions.
+
+    >>> import scalargraph as sg
+    >>> x, a = sg.Node(4.0, name="x"), sg.Param(0.5, name="a")
+    >>> F = x * a * a + a          # add_a(mult_a(mult_a(x)))
+    >>> F.backward(); a.grad        # dF/da = 2·x·a + 1
+    5.0
+    >>> isinstance(a, sg.Param), isinstance(x, sg.Param), type(a).__name__, a
+    (True, False, 'Node', Param('a', value=0.5, grad=5.0))
+
+    ``sg.Param(...)`` makes a Node marked trainable, not an object of a class of its
+    own. CPython caches attribute look-ups per class at each line of code; in the
+    engine's hot loops parameters and op nodes meet at the same lines (``w * x``, then
+    ``+``), and with two classes every other look-up missed its cache. One class for
+    all nodes takes 8% off the instructions (12% off the time) of building an MLP's
+    graph and running its backward pass (``benchmarks/bench_core.py``).
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, value: Any, name: str | None = None) -> Param:
+        node = Node(value, name)
+        node._trainable = True
+        return node  # type: ignore[return-value]  # a Node marked trainable, see above
+
+
+class Constant(Node):
+    """A fixed number in the graph (``x * 2`` makes one). It never gets a gradient.
+
+    Unlike :class:`Param` it keeps a class of its own: the reverse pass tells constants
+    apart by class, and a training graph has few of them on its hot lines.
+    """
+
+    __slots__ = ()
+
+
+_NODE_NEW = object.__new__
+
+
+def _kind_name(node: object) -> str:
+    """"Param" for a parameter, else the class name ("Node", "Constant", ...)."""
+    return "Param" if isinstance(node, Param) else type(node).__name__
+
+
+def _make(op: Op, value: Any, a: Node, b: Node | None) -> Node:
+    # Bypasses __init__: the value was computed by the op, not given by a user.
+    n = _NODE_NEW(Node)
+    n.value = value
+    n.grad = None
+    n.name = None
+    n.op = op
+    n._a = a
+    n._b = b
+    n.group = _GROUP
+    return n
+
+
+def _binary(op: Op, a: Node, b: Node) -> Node:
+    av = a.value
+    bv = b.value
+    if av.__class__ is float and bv.__class__ is float:
+        try:
+            value = op.forward(MATH, av, bv)
+        except (ArithmeticError, ValueError):
+            raise domain_error(op, (av, bv)) from None
+    else:
+        value = evaluate_batch(op, (av, bv))
+    return _make(op, value, a, b)
+
+
+def apply(op: Op, *args: Node) -> Node:
+    """A new node for ``op`` applied to input nodes (the generic path of every op)."""
+    if op.arity == 2:
+        return _binary(op, args[0], args[1])
+    a = args[0]
+    av = a.value
+    if av.__class__ is float:
+        try:
+            value = op.forward(MATH, av)
+        except (ArithmeticError, ValueError):
+            raise domain_error(op, (av,)) from None
+    else:
+        value = evaluate_batch(op, (av,))
+    n = _NODE_NEW(Node)  # as _make, inline: sg.relu, sg.exp ... are hot paths too
+    n.value = value
+    n.grad = None
+    n.name = None
+    n.op = op
+    n._a = a
+    n._b = None
+    n.group = _GROUP
+    return n
+
+
+def evaluate(op: Op, values: tuple[Any, ...]) -> Any:
+    """``op``'s forward function on input values, with scalargraph's errors."""
+    if all(v.__class__ is float for v in values):
+        try:
+            return op.forward(MATH, *values)
+        except (ArithmeticError, ValueError):
+            raise domain_error(op, values) from None
+    return evaluate_batch(op, values)
+
+
+def evaluate_batch(op: Op, values: tuple[Any, ...]) -> Any:
+    """Forward on numpy batches: shapes must broadcast; floating-point faults raise."""
+    import numpy as np
+
+    shapes = {v.shape for v in values if v.__class__ is not float}
+    if len(shapes) > 1:  # equal shapes (or a float with a batch), the usual case, need no check
+        try:
+            np.broadcast_shapes(*shapes)
+        except ValueError:
+            listed = " and ".join(str(np.shape(v)) for v in values)
+            raise BatchShapeError(
+                f"{op.name}: batch shapes {listed} do not match; every batch in a graph needs "
+                "the same number of samples (or a single scalar value)"
+            ) from None
+    with np.errstate(all="raise", under="ignore"):
+        try:
+            value = op.forward(numpy_namespace(), *values)
+        except (ArithmeticError, ValueError):
+            raise domain_error(op, values) from None
+    return _as_batch(value)
+
+
+def _as_batch(value: Any) -> Any:
+    import numpy as np
+
+    value = np.asarray(value, dtype=float)
+    return float(value) if value.ndim == 0 else value
+
+
+def domain_error(op: Op, values: tuple[Any, ...], what: str = "") -> DomainError:
+    """The error for an op evaluated outside its domain: names op, values and the fix."""
+    got = ", ".join(_short(v) for v in values)
+    where = f" ({what})" if what else ""
+    return DomainError(f"{op.name}{where}: {op.domain}, got {got}. {op.fix}".rstrip())
+
+
+def _short(value: Any) -> str:
+    if value is None or value.__class__ is float:
+        return repr(value)
+    import numpy as np
+
+    arr = np.asarray(value)
+    if arr.ndim == 0:
+        return repr(float(arr))
+    return f"batch{arr.shape} (min {arr.min():.6g}, max {arr.max():.6g})"
+
+
+def as_value(value: Any, name: str | None = None) -> Any:
+    """A leaf value: a finite float, or a numpy array of finite floats (a batch).
+
+    >>> as_value(3), as_value(2.5)
+    (3.0, 2.5)
+    >>> as_value(float("nan"), "x")
+    Traceback (most recent call last):
+    ...
+    scalargraph.errors.InputError: x: a node value must be a finite number, got nan
+    """
+    label = f"{name}: " if name else ""
+    cls = value.__class__
+    if cls is float or (cls is int) or (isinstance(value, (int, float)) and cls is not bool):
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond the largest float, e.g. 10 ** 400
+            raise InputError(
+                f"{label}a node value must be a finite number, got an int too large for a float "
+                f"({len(str(abs(value)))} digits; the largest float is about 1.8e308)"
+            ) from None
+        if not math.isfinite(number):
+            raise InputError(f"{label}a node value must be a finite number, got {number!r}")
+        return number
+    np = sys.modules.get("numpy")
+    if np is not None and isinstance(value, (np.ndarray, np.number)) and value.dtype.kind in "iuf":
+        arr = np.array(value, dtype=float)
+        if arr.size == 0:
+            raise InputError(f"{label}a batch must hold at least one sample, got an empty array")
+        if not np.all(np.isfinite(arr)):
+            raise InputError(f"{label}a node value must hold finite numbers; this one has NaN or inf")
+        return float(arr) if arr.ndim == 0 else arr
+    if isinstance(value, Node):
+        raise OperandTypeError(f"{label}a node's value must be a number, not another Node ({value!r})")
+    hint = " (for a batch of samples use numpy.array([...]))" if isinstance(value, (list, tuple)) else ""
+    raise OperandTypeError(
+        f"{label}a node value must be an int, float, numpy number or numpy array of numbers, "
+        f"got {type(value).__name__} {value!r}{hint}"
+    )
+
+
+def operand(other: Any, where: str, node: Node | None = None, reflected: bool = False) -> Node:
+    """``other`` as a node: a Node as is, a number as a Constant.
+
+    ``where`` is the operator symbol (with the Node on the other side, ``node``;
+    ``reflected`` when ``other`` was written on the left) or the function name,
+    for the error message.
+    """
+    if isinstance(other, Node):
+        return other
+    try:
+        return Constant(other)
+    except OperandTypeError:
+        kind = type(other).__name__
+        if node is None:
+            problem = f"{where}: unsupported argument type '{kind}'"
+        else:
+            pair = (kind, _kind_name(node)) if reflected else (_kind_name(node), kind)
+            problem = f"unsupported operand types for {where}: '{pair[0]}' and '{pair[1]}'"
+        raise OperandTypeError(
+            f"{problem}. A Node combines with Nodes and numbers (int, float, numpy); "
+            f"convert the {kind} first, e.g. float(...)"
+        ) from None
+
+
+_NEG = OPS["neg"]

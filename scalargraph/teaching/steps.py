@@ -1,0 +1,371 @@
+"""Stepping through the chain rule: one step per forward value and per backward edge.
+
+A step describes one thing the engine does, with its equation in plain text
+and LaTeX. Forward: one step per input and op node, in topological order.
+Backward: the seed ``∂f/∂f = 1``, then one step per edge in the order of the
+memoized reverse pass (reverse topological order, inputs in argument order),
+each adding one contribution to an input's gradient and showing the running
+total. The numbers come from the op table's derivative functions evaluated on
+the graph's values; the final totals are the engine's gradients.
+
+>>> import scalargraph as sg
+>>> x, y, z = sg.Node(-2.0, name="x"), sg.Node(5.0, name="y"), sg.Node(-4.0, name="z")
+>>> f = ((x + y).named("q") * z).named("f")
+>>> for step in steps(f, mode="both"):
+...     print(step)
+x = -2
+y = 5
+q = x + y = -2 + 5 = 3
+z = -4
+f = q · z = 3 · (-4) = -12
+∂f/∂f = 1
+∂f/∂q += ∂f/∂f · ∂f/∂q = 1 · (-4) = -4  (total -4)  where ∂f/∂q = z
+∂f/∂z += ∂f/∂f · ∂f/∂z = 1 · 3 = 3  (total 3)  where ∂f/∂z = q
+∂f/∂x += ∂f/∂q · ∂q/∂x = -4 · 1 = -4  (total -4)
+∂f/∂y += ∂f/∂q · ∂q/∂y = -4 · 1 = -4  (total -4)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from ..core.graph import Graph, backward_pass, local_derivative
+from ..core.labels import format_number, label
+from ..core.node import Constant, Node, Param
+from ..errors import InputError, OperandTypeError, ScalargraphError
+
+__all__ = ["MODES", "Step", "as_graph", "final_gradients", "labels", "steps", "svg_element"]
+
+#: What :func:`steps` can show.
+MODES = ("forward", "backward", "both")
+
+_MARK = re.compile("(‹out›|‹a›|‹b›)")
+# After one of these a negative number needs parentheses: 3 · (-4), not 3 · -4.
+_BINDS = ("+", "-", "−", "·", "*", "/", "^", "\\cdot")
+
+
+def as_graph(f: Any, what: str = "steps") -> Graph:
+    """A :class:`Graph` from an output Node, a Graph or an example (``.output``).
+
+    Every node must hold one float (not a batch of samples).
+
+    >>> import scalargraph as sg
+    >>> as_graph(sg.Node(2.0) * 3).output.value
+    6.0
+    >>> as_graph("f")
+    Traceback (most recent call last):
+    ...
+    scalargraph.errors.OperandTypeError: steps() needs the output Node, a Graph or an example, got str 'f'
+    """
+    output = getattr(f, "output", None)
+    graph = f if isinstance(f, Graph) else Graph(output) if isinstance(output, Node) else None
+    if graph is None:
+        if not isinstance(f, Node):
+            raise OperandTypeError(
+                f"{what}() needs the output Node, a Graph or an example, got {type(f).__name__} {f!r}"
+            )
+        graph = Graph(f)
+    for i, node in enumerate(graph.nodes):
+        if node.value.__class__ is not float:
+            raise InputError(
+                f"{what}() shows one number per node, but {label(node, i)} holds a batch of "
+                "samples: build the graph with float values (one sample), e.g. "
+                "g.forward(x=float(xs[0]))"
+            )
+    return graph
+
+
+def labels(graph: Graph) -> dict[Node, str]:
+    """The name shown for every node: its own name, a constant's value, or ``op#position``.
+
+    >>> import scalargraph as sg
+    >>> x = sg.Node(2.0, name="x")
+    >>> list(labels(sg.Graph(x * 3 + x)).values())
+    ['x', '3', 'mul#2', 'add#3']
+    """
+    return {node: label(node, i) for i, node in enumerate(graph.nodes)}
+
+
+def _fill(template: str, out: str, *inputs: str) -> str:
+    """``ops.fill`` that puts a negative number in parentheses where it binds to an operator.
+
+    >>> _fill("‹a› · ‹b›", "f", "-2", "-4"), _fill("{‹a›}^{‹b›}", "o", "-1", "2")
+    ('-2 · (-4)', '{(-1)}^{2}')
+    """
+    parts = _MARK.split(template)
+    by_mark = dict(zip(("‹out›", "‹a›", "‹b›"), (out, *inputs)))
+    text = []
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            text.append(part)
+            continue
+        value = by_mark[part]
+        before = "".join(parts[:i]).rstrip()
+        after = "".join(parts[i + 1:]).lstrip("}")
+        if value.startswith("-") and (after.startswith("^") or before.endswith(_BINDS)):
+            value = f"({value})"
+        text.append(value)
+    return "".join(text)
+
+
+_NUMBER = re.compile(r"-?[0-9.e+-]+")
+_TEX_SPECIAL = re.compile(r"([#$%&_{}])")
+
+
+@lru_cache(maxsize=4096)
+def _tex(name: str) -> str:
+    """A label in LaTeX: one letter or a number as is, a longer name upright.
+
+    >>> _tex("x"), _tex("-0.5"), _tex("add#3")
+    ('x', '-0.5', '\\\\mathrm{add\\\\#3}')
+    """
+    if len(name) == 1 or _NUMBER.fullmatch(name):
+        return name
+    return "\\mathrm{" + _TEX_SPECIAL.sub(r"\\\1", name) + "}"
+
+
+def _partial(top: str, bottom: str) -> str:
+    return f"∂{top}/∂{bottom}"
+
+
+def _tex_partial(top: str, bottom: str) -> str:
+    return f"\\frac{{\\partial {_tex(top)}}}{{\\partial {_tex(bottom)}}}"
+
+
+def _factor(number: str) -> str:
+    """A number that follows ``·``: in parentheses when negative."""
+    return f"({number})" if number.startswith("-") else number
+
+
+@dataclass
+class _History:
+    """When each value and gradient became known, shared by the steps of one call."""
+
+    output: Node
+    digits: int
+    value: dict[Node, Any] = field(default_factory=dict)
+    value_at: dict[Node, int] = field(default_factory=dict)
+    grad_events: dict[Node, list[tuple[int, Any]]] = field(default_factory=dict)
+
+    def grad(self, node: Node, total: Any, index: int) -> None:
+        self.grad_events.setdefault(node, []).append((index, total))
+
+
+@dataclass(frozen=True, eq=False)
+class Step:
+    """One step of the forward or backward pass, with its equation.
+
+    ``kind`` is ``"forward"`` (a node's value), ``"seed"`` (∂f/∂f = 1) or
+    ``"backward"`` (one edge's contribution to a gradient). ``node`` is the node
+    whose value or gradient changes; ``edge`` is ``(input, consumer)`` for a
+    backward step. ``local``, ``upstream``, ``contribution`` and ``total`` are
+    the numbers of a backward step: ``contribution = upstream · local`` and
+    ``total`` is the input's gradient so far. ``text`` and ``latex`` hold the equation.
+    """
+
+    index: int
+    kind: str
+    node: Node
+    edge: tuple[Node, Node] | None
+    text: str
+    latex: str
+    value: Any = None
+    local: Any = None
+    upstream: Any = None
+    contribution: Any = None
+    total: Any = None
+    _history: _History | None = field(default=None, repr=False)
+
+    @property
+    def output(self) -> Node:
+        """The graph's output (the f of ∂f/∂x)."""
+        assert self._history is not None
+        return self._history.output
+
+    @property
+    def values(self) -> dict[Node, Any]:
+        """Every value known once this step is done."""
+        h = self._history
+        assert h is not None
+        return {n: v for n, v in h.value.items() if h.value_at[n] <= self.index}
+
+    @property
+    def grads(self) -> dict[Node, Any]:
+        """Every gradient known once this step is done (running totals)."""
+        h = self._history
+        assert h is not None
+        known = {}
+        for node, events in h.grad_events.items():
+            totals = [total for i, total in events if i <= self.index]
+            if totals:
+                known[node] = totals[-1]
+        return known
+
+    @property
+    def highlight(self) -> tuple[Any, ...]:
+        """The active node and edges: a backward step's edge, a forward step's input edges."""
+        if self.edge is not None:
+            return (self.node, self.edge)
+        if self.kind == "forward":
+            return (self.node, *((i, self.node) for i in self.node.inputs))
+        return (self.node,)
+
+    def diagram(self, **options: Any) -> Any:
+        """The diagram at this step: known values and gradients, the active node and edge.
+
+        Options go to :func:`scalargraph.draw`; ``precision`` is the steps' ``digits`` unless given.
+        """
+        from ..drawing.diagram import draw
+
+        assert self._history is not None
+        options.setdefault("precision", self._history.digits)
+
+        return draw(self.output, values=self.values, grads=self.grads,
+                    highlight=self.highlight, **options)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"Step({self.index}, {self.kind!r}, {self.text!r})"
+
+    def _repr_latex_(self) -> str:
+        return f"$${self.latex}$$"
+
+    def _repr_html_(self) -> str | None:
+        import html
+
+        try:
+            svg = svg_element(self.diagram().svg())
+        except ScalargraphError:  # no renderer installed: Jupyter shows the LaTeX alone
+            return None
+        return (f'<div class="sg-step">{svg}<div class="sg-equation" title="{html.escape(self.text)}">'
+                f"$${html.escape(self.latex)}$$</div></div>")
+
+
+def svg_element(svg: str) -> str:
+    """An SVG document as an element to inline in HTML (no XML prolog or DOCTYPE).
+
+    >>> svg_element('<?xml version="1.0"?>\\n<!DOCTYPE svg>\\n<svg width="1"></svg>\\n')
+    '<svg width="1"></svg>'
+    """
+    start = svg.find("<svg")
+    return svg[start:].strip() if start >= 0 else svg.strip()
+
+
+def steps(f: Any, mode: str = "backward", *, digits: int = 5) -> list[Step]:
+    """The steps of the forward pass, the backward pass or both, with their equations.
+
+    ``f`` is the output Node (or a Graph, or an example). Numbers are shown with
+    ``digits`` significant digits; the step's fields hold the full floats. The
+    graph's own values and gradients are left as they were.
+
+    >>> import scalargraph as sg
+    >>> x = sg.Node(3.0, name="x")
+    >>> s = steps((x * x).named("f"))
+    >>> [str(t) for t in s]
+    ['∂f/∂f = 1', '∂f/∂x += ∂f/∂f · ∂f/∂x = 1 · 3 = 3  (total 3)  where ∂f/∂x = x', \
+'∂f/∂x += ∂f/∂f · ∂f/∂x = 1 · 3 = 3  (total 6)  where ∂f/∂x = x']
+    >>> s[-1].total == 6.0, s[-1].edge == (x, s[0].node)
+    (True, True)
+    """
+    if mode not in MODES:
+        raise InputError(f"mode must be one of {', '.join(map(repr, MODES))}, got {mode!r}")
+    if not isinstance(digits, int) or isinstance(digits, bool) or not 1 <= digits <= 17:
+        raise InputError(f"digits must be a whole number from 1 to 17, got {digits!r}")
+    graph = as_graph(f)
+    names = labels(graph)
+    history = _History(graph.output, digits)
+    out: list[Step] = []
+    forward = mode != "backward"
+    for node in graph.nodes:
+        history.value[node] = node.value
+        known_from_start = not forward or isinstance(node, Constant)
+        history.value_at[node] = -1 if known_from_start else len(out)
+        if not known_from_start:
+            out.append(_forward_step(len(out), node, names, digits, history))
+    if mode != "forward":
+        out.extend(_backward_steps(graph, names, digits, history, len(out)))
+    return out
+
+
+def _forward_step(index: int, node: Node, names: dict[Node, str], digits: int,
+                  history: _History) -> Step:
+    me = names[node]
+    value = format_number(node.value, digits)
+    if node.op is None:
+        note = "  (parameter)" if isinstance(node, Param) else ""
+        return Step(index, "forward", node, None, f"{me} = {value}{note}",
+                    f"{_tex(me)} = {value}", value=node.value, _history=history)
+    op = node.op
+    args = [names[i] for i in node.inputs]
+    numbers = [format_number(i.value, digits) for i in node.inputs]
+    text = f"{me} = {_fill(op.text, me, *args)} = {_fill(op.text, value, *numbers)} = {value}"
+    latex = (f"{_tex(me)} = {_fill(op.latex, _tex(me), *map(_tex, args))} = "
+             f"{_fill(op.latex, value, *numbers)} = {value}")
+    return Step(index, "forward", node, None, text, latex, value=node.value, _history=history)
+
+
+def final_gradients(graph: Graph) -> dict[Node, Any]:
+    """The engine's gradients, without leaving them on the graph."""
+    saved = [n.grad for n in graph.nodes]
+    try:
+        backward_pass(list(graph.nodes))
+        return {n: n.grad for n in graph.nodes}
+    finally:
+        for n, grad in zip(graph.nodes, saved):
+            n.grad = grad
+
+
+def _backward_steps(graph: Graph, names: dict[Node, str], digits: int, history: _History,
+                    start: int) -> list[Step]:
+    final = final_gradients(graph)
+    out_node = graph.output
+    f = names[out_node]
+    seed = Step(start, "seed", out_node, None, f"{_partial(f, f)} = 1",
+                f"{_tex_partial(f, f)} = 1", total=1.0, _history=history)
+    history.grad(out_node, 1.0, start)
+    result = [seed]
+    totals: dict[Node, Any] = {}
+    for node in reversed(graph.nodes):
+        if node.op is None or final[node] is None:
+            continue
+        values = tuple(i.value for i in node.inputs)
+        upstream = final[node]
+        for k, inp in enumerate(node.inputs):
+            if isinstance(inp, Constant):
+                continue
+            local = local_derivative(node.op, k, node.value, values)
+            contribution = upstream * local
+            total = contribution if inp not in totals else totals[inp] + contribution
+            totals[inp] = total
+            index = start + len(result)
+            history.grad(inp, total, index)
+            text, latex = _backward_equation(node, k, names, f, (upstream, local, contribution, total),
+                                             digits)
+            result.append(Step(index, "backward", inp, (inp, node), text, latex, local=local,
+                               upstream=upstream, contribution=contribution, total=total,
+                               _history=history))
+    return result
+
+
+def _backward_equation(node: Node, k: int, names: dict[Node, str], f: str,
+                       numbers: tuple[Any, ...], digits: int) -> tuple[str, str]:
+    """``∂f/∂x += ∂f/∂q · ∂q/∂x = -4 · 1 = -4  (total -4)`` and its LaTeX."""
+    assert node.op is not None
+    me, inp = names[node], names[node.inputs[k]]
+    up, local, contribution, total = (format_number(v, digits) for v in numbers)
+    args = [names[i] for i in node.inputs]
+    formula = _fill(node.op.dtext[k], me, *args)
+    tex_formula = _fill(node.op.dlatex[k], _tex(me), *map(_tex, args))
+    where = "" if formula == local else f"  where {_partial(me, inp)} = {formula}"
+    tex_where = "" if formula == local else f", \\quad {_tex_partial(me, inp)} = {tex_formula}"
+    text = (f"{_partial(f, inp)} += {_partial(f, me)} · {_partial(me, inp)} = "
+            f"{up} · {_factor(local)} = {contribution}  (total {total}){where}")
+    latex = (f"{_tex_partial(f, inp)} \\mathrel{{+}}= {_tex_partial(f, me)} \\cdot "
+             f"{_tex_partial(me, inp)} = {up} \\cdot {_factor(local)} = {contribution} "
+             f"\\quad (\\text{{total }} {total}){tex_where}")
+    return text, latex
