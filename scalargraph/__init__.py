@@ -16,7 +16,7 @@ diagrams, stepper, plots and CLI are imported only when first used.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .checks.gradcheck import GradcheckResult, gradcheck
 from .core.functions import (
@@ -37,7 +37,7 @@ from .core.functions import (
     tanh,
 )
 from .core.graph import BackwardStats, Graph, topological_order
-from .core.node import Constant, Group, Node, Param, group
+from .core.node import Constant, Group, Node, Param, group, set_display
 from .core.ops import OPS, Op
 from .errors import (
     ArityError,
@@ -51,6 +51,19 @@ from .errors import (
     RenderError,
     ScalargraphError,
 )
+
+if TYPE_CHECKING:  # the lazy names below, for type checkers and IDEs
+    from .core.grad import grad  # noqa: F401
+    from .core.jvp import jvp  # noqa: F401
+    from .drawing.diagram import Diagram, draw  # noqa: F401
+    from .learning import examples, nn, plot  # noqa: F401
+    from .parsing.parser import parse  # noqa: F401
+    from .teaching.paths import backward_paths, cost  # noqa: F401
+    from .teaching.player import Player, player, stepper  # noqa: F401
+    from .teaching.quiz import quiz  # noqa: F401
+    from .teaching.staged import staged_code  # noqa: F401
+    from .teaching.steps import Step, steps  # noqa: F401
+    from .teaching.tape import tape  # noqa: F401
 
 __version__ = "0.1.0"
 
@@ -96,14 +109,14 @@ def __dir__() -> list[str]:
     return sorted(__all__)
 
 
-def _node_repr_mimebundle_(self: Node, include: Any = None, exclude: Any = None, **kwargs: Any) -> Any:
-    """Jupyter shows a Node as its diagram (the renderer is imported only here)."""
+def _node_diagram(node: Node, include: Any = None, exclude: Any = None, **kwargs: Any) -> Any:
+    """A Node in Jupyter: its diagram (the drawing subpackage is imported only here)."""
     from .drawing.diagram import draw
 
     try:
-        return draw(self)._repr_mimebundle_(include, exclude, **kwargs)
+        return draw(node)._repr_mimebundle_(include, exclude, **kwargs)
     except ScalargraphError:  # no renderer installed: fall back to the text repr
-        return {"text/plain": repr(self)}
+        return {"text/plain": repr(node)}
 
 
-Node._repr_mimebundle_ = _node_repr_mimebundle_  # type: ignore[attr-defined]
+set_display(_node_diagram)

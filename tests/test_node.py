@@ -200,3 +200,40 @@ def test_a_param_is_a_node_marked_trainable():
         sg.Param(float("nan"), name="b")
     with pytest.raises(TypeError, match="'Param' and 'str'"):
         a * "s"
+
+
+def test_a_group_belongs_to_the_thread_that_opened_it():
+    import threading
+
+    barrier = threading.Barrier(2)
+    seen: dict[str, object] = {}
+
+    def other() -> None:
+        barrier.wait()  # the main thread's group is open now
+        seen["other"] = sg.Node(1.0).group
+        with sg.group("theirs") as theirs:
+            barrier.wait()
+            seen["theirs"] = (sg.Node(2.0).group, theirs)
+            barrier.wait()
+
+    t = threading.Thread(target=other)
+    t.start()
+    with sg.group("mine") as mine:
+        barrier.wait()
+        barrier.wait()  # the other thread's group is open now
+        assert sg.Node(3.0).group is mine
+        barrier.wait()
+    t.join()
+    assert seen["other"] is None
+    node_group, theirs = seen["theirs"]
+    assert node_group is theirs and theirs.parent is None
+    assert sg.Node(4.0).group is None
+
+
+def test_leaving_a_group_restores_the_one_open_before_even_after_an_error():
+    with sg.group("outer") as outer:
+        with pytest.raises(ZeroDivisionError), sg.group("inner") as inner:
+            assert sg.Node(1.0).group is inner and inner.parent is outer
+            raise ZeroDivisionError
+        assert sg.Node(2.0).group is outer
+    assert sg.Node(3.0).group is None

@@ -1,4 +1,4 @@
-"""Plain-text tables of a graph's values and gradients.
+"""What every tool calls a node, and the graph a tool is given; a plain-text table of values and gradients.
 
 >>> import scalargraph as sg
 >>> x, y = sg.Node(2.0, name="x"), sg.Node(3.0, name="y")
@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import InputError, OperandTypeError
 from .graph import Graph
 from .node import Constant, Node, Param
 
-__all__ = ["format_number", "kind", "label", "value_table"]
+__all__ = ["as_graph", "format_number", "kind", "label", "labels", "value_table"]
 
 
 def kind(node: Node) -> str:
@@ -54,6 +55,48 @@ def label(node: Node, position: int) -> str:
     if isinstance(node, Constant):
         return format_number(node.value, 6)
     return f"{kind(node)}#{position}"
+
+
+def as_graph(f: Any, what: str = "steps") -> Graph:
+    """A :class:`Graph` from an output Node, a Graph or an example (``.output``).
+
+    Every node must hold one float (not a batch of samples).
+
+    >>> import scalargraph as sg
+    >>> as_graph(sg.Node(2.0) * 3).output.value
+    6.0
+    >>> as_graph("f")
+    Traceback (most recent call last):
+    ...
+    scalargraph.errors.OperandTypeError: steps() needs the output Node, a Graph or an example, got str 'f'
+    """
+    output = getattr(f, "output", None)
+    graph = f if isinstance(f, Graph) else Graph(output) if isinstance(output, Node) else None
+    if graph is None:
+        if not isinstance(f, Node):
+            raise OperandTypeError(
+                f"{what}() needs the output Node, a Graph or an example, got {type(f).__name__} {f!r}"
+            )
+        graph = Graph(f)
+    for i, node in enumerate(graph.nodes):
+        if node.value.__class__ is not float:
+            raise InputError(
+                f"{what}() shows one number per node, but {label(node, i)} holds a batch of "
+                "samples: build the graph with float values (one sample), e.g. "
+                "g.forward(x=float(xs[0]))"
+            )
+    return graph
+
+
+def labels(graph: Graph) -> dict[Node, str]:
+    """The name shown for every node: its own name, a constant's value, or ``op#position``.
+
+    >>> import scalargraph as sg
+    >>> x = sg.Node(2.0, name="x")
+    >>> list(labels(sg.Graph(x * 3 + x)).values())
+    ['x', '3', 'mul#2', 'add#3']
+    """
+    return {node: label(node, i) for i, node in enumerate(graph.nodes)}
 
 
 def value_table(graph: Graph, digits: int = 17) -> str:

@@ -19,13 +19,15 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Callable
+from contextvars import ContextVar, Token
+from threading import Lock
 from typing import Any
 
 from ..errors import BatchShapeError, DomainError, InputError, OperandTypeError
 from .namespaces import MATH, numpy_namespace
 from .ops import OPS, Op
 
-__all__ = ["Constant", "Group", "Node", "Param", "apply", "as_value", "group", "operand"]
+__all__ = ["Constant", "Group", "Node", "Param", "apply", "as_value", "group", "operand", "set_display"]
 
 
 class Group:
@@ -57,27 +59,51 @@ class Group:
         return f"Group({' / '.join(self.path())!r})"
 
 
-# The innermost open group (its ``parent`` is the next one out); None when no
-# ``with sg.group(...)`` is open. One global read per new node, the cheapest way to know.
-_GROUP: Group | None = None
+# The innermost open group (its ``parent`` is the next one out), per thread and per
+# asyncio task: a node built in another thread never joins this thread's group.
+_GROUP: ContextVar[Group | None] = ContextVar("scalargraph_group", default=None)
+_current_group = _GROUP.get
+# How many ``with sg.group(...)`` blocks are open in all threads together: while none is,
+# a new node skips the context variable (a global load instead of a call per node).
+_OPEN = 0
+_COUNTING = Lock()
 
 
 class group:  # noqa: N801 - used as ``with sg.group("name"):``, like a function
-    """Context manager: nodes created inside belong to a named group."""
+    """Context manager: nodes created inside belong to a named group.
+
+    The open group belongs to the thread (and asyncio task) that opened it, and
+    leaving the block restores the group that was open before it.
+
+    >>> import scalargraph as sg, threading
+    >>> with sg.group("outer") as g:
+    ...     elsewhere = []
+    ...     t = threading.Thread(target=lambda: elsewhere.append(sg.Node(1.0)))
+    ...     t.start(); t.join()
+    ...     here = sg.Node(2.0)
+    >>> here.group is g, elsewhere[0].group is None, sg.Node(3.0).group is None
+    (True, True, True)
+    """
 
     def __init__(self, name: str) -> None:
         if not isinstance(name, str) or not name:
             raise InputError(f"group name must be a non-empty string, got {name!r}")
         self.name = name
+        self._tokens: list[Token[Group | None]] = []
 
     def __enter__(self) -> Group:
-        global _GROUP
-        g = _GROUP = Group(self.name, _GROUP)
+        global _OPEN
+        g = Group(self.name, _GROUP.get())
+        self._tokens.append(_GROUP.set(g))
+        with _COUNTING:
+            _OPEN += 1
         return g
 
     def __exit__(self, *exc: object) -> None:
-        global _GROUP
-        _GROUP = _GROUP.parent if _GROUP is not None else None
+        global _OPEN
+        _GROUP.reset(self._tokens.pop())
+        with _COUNTING:
+            _OPEN -= 1
 
 
 def _operator(name: str, symbol: str, reflected: bool = False) -> Callable[[Node, Any], Node]:
@@ -113,7 +139,7 @@ def _operator(name: str, symbol: str, reflected: bool = False) -> Callable[[Node
             n.op = op
             n._a = self
             n._b = other
-            n.group = _GROUP
+            n.group = _current_group() if _OPEN else None
             return n
 
     dunder = "truediv" if name == "div" else name
@@ -152,7 +178,7 @@ class Node:
         self.name = name
         self.op = None
         self._a = self._b = None
-        self.group = _GROUP
+        self.group = _current_group() if _OPEN else None
 
     @property
     def inputs(self) -> tuple[Node, ...]:
@@ -186,6 +212,13 @@ class Node:
         from .graph import backward_from  # graph.py imports this module
 
         backward_from(self)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> Any:
+        """Jupyter shows a node as its diagram, through the display set with :func:`set_display`
+        (the core never imports a renderer); the text repr when none is set."""
+        if _DISPLAY is None:
+            return {"text/plain": repr(self)}
+        return _DISPLAY(self, include, exclude, **kwargs)
 
     def __repr__(self) -> str:
         kind = _kind_name(self)
@@ -284,6 +317,16 @@ class Constant(Node):
 
 _NODE_NEW = object.__new__
 
+#: How Jupyter displays a Node: ``(node, include, exclude, **kwargs) -> mime bundle``.
+_DISPLAY: Callable[..., Any] | None = None
+
+
+def set_display(show: Callable[..., Any] | None) -> None:
+    """Set how Jupyter displays a Node (``scalargraph`` sets its diagram; None: the text repr)."""
+    global _DISPLAY
+    _DISPLAY = show
+
+
 
 def _kind_name(node: object) -> str:
     """"Param" for a parameter, else the class name ("Node", "Constant", ...)."""
@@ -299,7 +342,7 @@ def _make(op: Op, value: Any, a: Node, b: Node | None) -> Node:
     n.op = op
     n._a = a
     n._b = b
-    n.group = _GROUP
+    n.group = _current_group() if _OPEN else None
     return n
 
 
@@ -336,7 +379,7 @@ def apply(op: Op, *args: Node) -> Node:
     n.op = op
     n._a = a
     n._b = None
-    n.group = _GROUP
+    n.group = _current_group() if _OPEN else None
     return n
 
 

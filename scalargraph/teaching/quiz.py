@@ -31,10 +31,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.graph import Graph
-from ..core.labels import format_number
+from ..core.labels import as_graph, format_number, labels
 from ..core.node import Constant, Node
 from ..errors import InputError, OperandTypeError, ScalargraphError
-from .steps import Step, as_graph, labels, steps, svg_element
+from .steps import Step, steps, svg_element
 
 __all__ = ["Mark", "Marks", "Question", "Quiz", "quiz"]
 

@@ -36,9 +36,9 @@ import re
 from typing import Any
 
 from ..core.graph import Graph
+from ..core.labels import as_graph, labels
 from ..core.node import Constant, Node, Param
 from ..core.ops import fill
-from .steps import as_graph, labels
 
 __all__ = ["StagedCode", "staged_code"]
 

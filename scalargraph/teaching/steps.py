@@ -33,11 +33,11 @@ from functools import lru_cache
 from typing import Any
 
 from ..core.graph import Graph, backward_pass, local_derivative
-from ..core.labels import format_number, label
+from ..core.labels import as_graph, format_number, labels
 from ..core.node import Constant, Node, Param
-from ..errors import InputError, OperandTypeError, ScalargraphError
+from ..errors import InputError, ScalargraphError
 
-__all__ = ["MODES", "Step", "as_graph", "final_gradients", "labels", "steps", "svg_element"]
+__all__ = ["MODES", "Step", "final_gradients", "steps", "svg_element"]
 
 #: What :func:`steps` can show.
 MODES = ("forward", "backward", "both")
@@ -45,48 +45,6 @@ MODES = ("forward", "backward", "both")
 _MARK = re.compile("(‹out›|‹a›|‹b›)")
 # After one of these a negative number needs parentheses: 3 · (-4), not 3 · -4.
 _BINDS = ("+", "-", "−", "·", "*", "/", "^", "\\cdot")
-
-
-def as_graph(f: Any, what: str = "steps") -> Graph:
-    """A :class:`Graph` from an output Node, a Graph or an example (``.output``).
-
-    Every node must hold one float (not a batch of samples).
-
-    >>> import scalargraph as sg
-    >>> as_graph(sg.Node(2.0) * 3).output.value
-    6.0
-    >>> as_graph("f")
-    Traceback (most recent call last):
-    ...
-    scalargraph.errors.OperandTypeError: steps() needs the output Node, a Graph or an example, got str 'f'
-    """
-    output = getattr(f, "output", None)
-    graph = f if isinstance(f, Graph) else Graph(output) if isinstance(output, Node) else None
-    if graph is None:
-        if not isinstance(f, Node):
-            raise OperandTypeError(
-                f"{what}() needs the output Node, a Graph or an example, got {type(f).__name__} {f!r}"
-            )
-        graph = Graph(f)
-    for i, node in enumerate(graph.nodes):
-        if node.value.__class__ is not float:
-            raise InputError(
-                f"{what}() shows one number per node, but {label(node, i)} holds a batch of "
-                "samples: build the graph with float values (one sample), e.g. "
-                "g.forward(x=float(xs[0]))"
-            )
-    return graph
-
-
-def labels(graph: Graph) -> dict[Node, str]:
-    """The name shown for every node: its own name, a constant's value, or ``op#position``.
-
-    >>> import scalargraph as sg
-    >>> x = sg.Node(2.0, name="x")
-    >>> list(labels(sg.Graph(x * 3 + x)).values())
-    ['x', '3', 'mul#2', 'add#3']
-    """
-    return {node: label(node, i) for i, node in enumerate(graph.nodes)}
 
 
 def _fill(template: str, out: str, *inputs: str) -> str:

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.graph import Graph, local_derivative
-from ..core.labels import format_number, kind
+from ..core.labels import as_graph, format_number, kind, labels
 from ..core.node import Constant, Node
-from .steps import as_graph, final_gradients, labels
+from .steps import final_gradients
 
 __all__ = ["Tape", "TapeRow", "tape"]
 
