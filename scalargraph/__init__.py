@@ -58,6 +58,7 @@ if TYPE_CHECKING:  # the lazy names below, for type checkers and IDEs
     from .drawing.diagram import Diagram, draw  # noqa: F401
     from .learning import examples, nn, plot  # noqa: F401
     from .parsing.parser import parse  # noqa: F401
+    from .teaching.exercise import exercise  # noqa: F401
     from .teaching.paths import backward_paths, cost  # noqa: F401
     from .teaching.player import Player, player, stepper  # noqa: F401
     from .teaching.quiz import quiz  # noqa: F401
@@ -74,6 +75,7 @@ _LAZY: dict[str, str] = {
     "steps": ".teaching.steps", "Step": ".teaching.steps",             # teaching
     "player": ".teaching.player", "Player": ".teaching.player", "stepper": ".teaching.player",
     "quiz": ".teaching.quiz", "tape": ".teaching.tape", "staged_code": ".teaching.staged",
+    "exercise": ".teaching.exercise",
     "backward_paths": ".teaching.paths", "cost": ".teaching.paths",
     "jvp": ".core.jvp", "grad": ".core.grad",                           # core, less used
     "parse": ".parsing.parser",                                         # parsing
