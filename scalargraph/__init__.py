@@ -19,6 +19,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from .checks.gradcheck import GradcheckResult, gradcheck
+from .checks.per_node import check_nodes
 from .core.functions import (
     abs,
     cos,
@@ -87,7 +88,7 @@ _SUBMODULES = {"nn": ".learning.nn", "plot": ".learning.plot", "examples": ".lea
 
 __all__ = [
     "Node", "Param", "Constant", "Graph", "BackwardStats", "topological_order",
-    "group", "Group", "gradcheck", "GradcheckResult", "OPS", "Op",
+    "group", "Group", "gradcheck", "GradcheckResult", "check_nodes", "OPS", "Op",
     "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs",
     "maximum", "minimum", "heaviside", "sign", "sum", "mean",
     "ScalargraphError", "DomainError", "OperandTypeError", "ArityError", "InputError",

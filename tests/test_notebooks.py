@@ -20,6 +20,10 @@ from nbclient.exceptions import CellExecutionError
 
 TUTORIALS = Path(__file__).resolve().parent.parent / "tutorials"
 NOTEBOOKS = sorted(TUTORIALS.glob("[0-9][0-9]_*.ipynb"))
+SOLUTIONS = sorted((TUTORIALS / "solutions").glob("[0-9][0-9]_*.ipynb"))
+EVERY = NOTEBOOKS + SOLUTIONS
+#: The lessons whose exercises have worked solutions (every tutorial from 01 to 11).
+WITH_EXERCISES = [p for p in NOTEBOOKS if 1 <= int(p.name[:2]) <= 11]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -34,13 +38,14 @@ def _build_module() -> ModuleType:
 build = _build_module()
 
 
-def test_the_seven_tutorials_are_there() -> None:
-    assert [p.name[:2] for p in build.notebooks()] == [f"{i:02d}" for i in range(1, 8)], (
-        f"expected tutorials/01_*.ipynb ... 07_*.ipynb, found {[p.name for p in NOTEBOOKS]}"
+def test_the_tutorials_are_numbered_from_01_without_gaps() -> None:
+    numbers = [int(p.name[:2]) for p in build.notebooks()]
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 11, (
+        f"expected tutorials/01_*.ipynb ... 11_*.ipynb at least, found {[p.name for p in NOTEBOOKS]}"
     )
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", EVERY, ids=[str(p.relative_to(TUTORIALS).with_suffix("")) for p in EVERY])
 def test_notebook_executes(path: Path, tmp_path: Path) -> None:
     committed = path.read_bytes()
     copy = tmp_path / path.name
@@ -56,7 +61,7 @@ def test_notebook_executes(path: Path, tmp_path: Path) -> None:
     assert [c.execution_count for c in code] == list(range(1, len(code) + 1))
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", EVERY, ids=[str(p.relative_to(TUTORIALS).with_suffix("")) for p in EVERY])
 def test_committed_outputs_are_complete(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
@@ -77,3 +82,33 @@ def test_the_index_lists_every_tutorial() -> None:
     index = (TUTORIALS / "README.md").read_text(encoding="utf-8")
     linked = re.findall(r"\]\(([0-9][0-9]_[\w]+\.ipynb)\)", index)
     assert linked == [p.name for p in NOTEBOOKS], "tutorials/README.md and tutorials/ disagree"
+
+
+def _exercises(path: Path) -> list:
+    nb = nbformat.read(path, as_version=4)
+    return [c for c in nb.cells if "exercise" in c.metadata.get("tags", [])]
+
+
+@pytest.mark.parametrize("path", WITH_EXERCISES, ids=[p.stem for p in WITH_EXERCISES])
+def test_every_lesson_asks_for_predictions_and_shows_no_answers(path: Path) -> None:
+    exercises = _exercises(path)
+    assert len(exercises) >= 2, f"{path.name}: fewer than two cells tagged 'exercise'"
+    for cell in exercises:
+        assert cell.cell_type == "code"
+        assert "..." in cell.source or "answers = {}" in cell.source, (
+            f"{path.name}: an exercise cell holds an answer instead of a blank:\n{cell.source}")
+        shown = "".join(o.get("text", "") + str(o.get("data", {}).get("text/plain", "")) for o in cell.outputs)
+        assert "✓" not in shown and "wrong, it is" not in shown, f"{path.name}: a saved exercise shows its answer"
+    solution = TUTORIALS / "solutions" / path.name
+    assert solution.exists(), f"{path.name}: no worked solutions in tutorials/solutions/"
+    asserted = nbformat.read(solution, as_version=4)
+    checks = sum(c.source.count("assert") for c in asserted.cells if c.cell_type == "code")
+    assert checks >= 1, f"solutions/{path.name} asserts nothing"
+
+
+def test_the_checkers_ask_for_a_prediction_when_it_is_left_blank() -> None:
+    import scalargraph as sg
+
+    x = sg.Node(3.0, name="x")
+    verdict = sg.exercise((x * x).named("g")).grad("x", ...)
+    assert verdict.right is None and "6" not in str(verdict)

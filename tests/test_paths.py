@@ -115,9 +115,25 @@ def test_diamond_ladder_cost_table():
     _, evaluated = forward_pass(g, {"x": 1.0})
     assert c.forward == len(g.inputs) * evaluated == 80
     assert c.multiplications == 2**20 * 39  # each path: 40 edges, 39 products
+    assert c.path_evaluations == 2**20 * 40  # every path evaluates its 40 edges' derivatives
     table = str(c)
-    assert "1,048,576" in table and "80" in table and "sum over paths" in table
+    assert "1,048,576 paths" in table and "41,943,040" in table and "sum over paths" in table
     assert repr(c) == table
+
+
+@pytest.mark.parametrize("depth", range(1, 8))
+def test_the_sum_over_paths_never_evaluates_fewer_local_derivatives_than_there_are_edges(depth):
+    # Counted by hand: each rung doubles the paths and adds 2 edges to each; 4 edges per rung.
+    c = sg.cost(diamond_ladder(depth))
+    assert (c.paths, c.edges, c.path_evaluations) == (2**depth, 4 * depth, 2**depth * 2 * depth)
+    assert c.path_evaluations >= c.reverse
+
+
+def test_on_the_cs231n_graph_fewer_paths_than_edges_but_more_evaluations():
+    from scalargraph.learning.examples import cs231n_staged
+
+    c = sg.cost(cs231n_staged().output)
+    assert c.paths < c.edges < c.path_evaluations
 
 
 def test_diamond_ladder_small_enumeration_matches_reverse():

@@ -1,6 +1,6 @@
 """Re-execute the tutorial notebooks and save them with their outputs, deterministically.
 
-    .venv/bin/python tutorials/build.py                 # every tutorials/NN_*.ipynb
+    .venv/bin/python tutorials/build.py                 # every tutorials/NN_*.ipynb and solutions/
     .venv/bin/python tutorials/build.py tutorials/01_chain_rule.ipynb
 
 Each notebook runs top to bottom in a fresh kernel (working directory: a temporary
@@ -29,6 +29,11 @@ KERNEL_ARGS = ["--IPKernelApp.capture_fd_output=False", "--IPKernelApp.log_level
 def notebooks() -> list[Path]:
     """The tutorial notebooks, in order: tutorials/NN_*.ipynb."""
     return sorted(HERE.glob("[0-9][0-9]_*.ipynb"))
+
+
+def solutions() -> list[Path]:
+    """The solutions to the tutorials' exercises: tutorials/solutions/NN_*.ipynb."""
+    return sorted((HERE / "solutions").glob("[0-9][0-9]_*.ipynb"))
 
 
 def execute(nb: Any, cwd: str | Path, timeout: int = 180) -> Any:
@@ -120,7 +125,7 @@ def build(path: Path) -> float:
 
 
 def main(argv: list[str]) -> int:
-    paths = [Path(a) for a in argv] or notebooks()
+    paths = [Path(a) for a in argv] or notebooks() + solutions()
     for path in paths:
         print(f"{path.name}: {build(path):.1f} s", flush=True)
     return 0

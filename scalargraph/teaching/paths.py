@@ -14,10 +14,10 @@ with too many paths is refused before any enumeration starts.
 >>> result.paths, result.multiplications, round(result["x"], 12)
 (2, 2, 0.540302305868)
 >>> print(sg.cost(diamond_ladder(20)))
-method                count  what is counted
-memoized reverse         80  edges: one local derivative each, in one backward pass
-sum over paths    1,048,576  paths from the output to the leaves (40,894,464 multiplications)
-forward mode             80  passes x edges = 1 leaf x 80 edges
+method            local derivatives  multiplications  how
+memoized reverse                 80               80  1 backward pass over 80 edges
+sum over paths           41,943,040       40,894,464  1,048,576 paths, each edge once per path on it
+forward mode                     80               80  1 forward pass, one per leaf
 """
 
 from __future__ import annotations
@@ -223,23 +223,33 @@ class Cost:
     def forward(self) -> int:
         return self.leaves * self.edges
 
-    def rows(self) -> list[tuple[str, str, str]]:
-        """(method, count, what is counted), the lines of the table."""
-        leaves = f"{self.leaves} lea{'f' if self.leaves == 1 else 'ves'}"
+    @property
+    def path_evaluations(self) -> int:
+        """Local derivatives the sum over paths evaluates: every edge of every path (a path of
+        k edges takes k - 1 multiplications), never fewer than :attr:`edges`, since every edge
+        lies on a path."""
+        return self.multiplications + self.paths
+
+    def rows(self) -> list[tuple[str, str, str, str]]:
+        """(method, local derivatives evaluated, multiplications, how), the lines of the table.
+
+        One unit per column: each of the three methods evaluates local derivatives and
+        multiplies them (reverse and forward mode: each local derivative once per pass, times
+        the gradient or tangent it meets; the sum over paths: along every path)."""
+        passes = f"{self.leaves} forward pass{'' if self.leaves == 1 else 'es'}, one per leaf"
         return [
-            ("memoized reverse", f"{self.edges:,}",
-             "edges: one local derivative each, in one backward pass"),
-            ("sum over paths", f"{self.paths:,}",
-             f"paths from the output to the leaves ({self.multiplications:,} multiplications)"),
-            ("forward mode", f"{self.forward:,}",
-             f"passes x edges = {leaves} x {self.edges:,} edges"),
+            ("memoized reverse", f"{self.edges:,}", f"{self.edges:,}",
+             f"1 backward pass over {self.edges:,} edges"),
+            ("sum over paths", f"{self.path_evaluations:,}", f"{self.multiplications:,}",
+             f"{self.paths:,} path{'' if self.paths == 1 else 's'}, each edge once per path on it"),
+            ("forward mode", f"{self.forward:,}", f"{self.forward:,}", passes),
         ]
 
     def __str__(self) -> str:
-        rows = [("method", "count", "what is counted"), *self.rows()]
-        w0 = max(len(r[0]) for r in rows)
-        w1 = max(len(r[1]) for r in rows)
-        return "\n".join(f"{r[0]:<{w0}}  {r[1]:>{w1}}  {r[2]}" for r in rows)
+        rows = [("method", "local derivatives", "multiplications", "how"), *self.rows()]
+        widths = [max(len(r[c]) for r in rows) for c in range(3)]
+        return "\n".join(f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]}"
+                         for r in rows)
 
     __repr__ = __str__
 

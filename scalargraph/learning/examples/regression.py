@@ -21,12 +21,19 @@ __all__ = ["regression"]
 
 
 def regression(n: int = 200, batch_size: int = 50, steps: int = 200, noise: float = 0.1,
-               seed: int = 0, plot: bool = True, progress: bool = False) -> TrainingResult:
-    """Fit the wave; ``result.test_loss`` is the mean squared error on 200 new points
-    (the noise alone gives ``noise**2``)."""
-    x, t = wave_data(n, noise=noise, seed=seed)
-    x_test, t_test = wave_data(200, noise=noise, seed=seed + 1)
-    model = nn.MLP(1, [16, 16, 1], activation="tanh", rng=seed)
+               seed: int = 0, plot: bool = True, progress: bool = False,
+               domain: tuple[float, float] = (-0.5, 0.5), hidden: tuple[int, ...] = (16, 16),
+               lr: float = 0.2) -> TrainingResult:
+    """Fit the wave on x in ``domain``; ``result.test_loss`` is the mean squared error on
+    200 new points (the noise alone gives ``noise**2``).
+
+    The default domain is [-0.5, 0.5], where the wave has about two periods; the seed
+    this example comes from uses [0, 1), where 20x² reaches 20 and the wave has about
+    three and a half, which takes a bigger network (``hidden=``) and more ``steps``."""
+    low, high = domain
+    x, t = wave_data(n, noise=noise, seed=seed, low=low, high=high)
+    x_test, t_test = wave_data(200, noise=noise, seed=seed + 1, low=low, high=high)
+    model = nn.MLP(1, [*hidden, 1], activation="tanh", rng=seed)
     xs, ts = Node(x[:batch_size], name="x"), Node(t[:batch_size], name="t")
     loss = nn.mse(model([xs]), ts)
     rng = np.random.default_rng(seed)
@@ -35,7 +42,7 @@ def regression(n: int = 200, batch_size: int = 50, steps: int = 200, noise: floa
         rows = rng.choice(n, batch_size, replace=False)
         return {"x": x[rows], "t": t[rows]}
 
-    optimizer = nn.SGD(model.parameters(), lr=0.2, momentum=0.9)
+    optimizer = nn.SGD(model.parameters(), lr=lr, momentum=0.9)
     start = time.perf_counter()
     history = nn.fit(loss, steps, optimizer=optimizer, feed=minibatch, progress=progress)
     seconds = time.perf_counter() - start
@@ -55,7 +62,8 @@ def _figure(model: nn.MLP, x: np.ndarray, t: np.ndarray, history: list[float], t
     grid = np.linspace(x.min(), x.max(), 400)
     left.plot(x, t, ".", color="0.6", label="training data")
     left.plot(grid, wave_function(grid), "--", color="k", label="cos(2x + 20x²)")
-    left.plot(grid, model([grid]).value, color="C3", label="MLP 1-16-16-1")
+    sizes = "-".join(str(len(layer.neurons)) for layer in model.layers)
+    left.plot(grid, model([grid]).value, color="C3", label=f"MLP 1-{sizes}")
     left.set_title(f"fit: test loss (MSE) {test_loss:.4f}")
     left.set_xlabel("x")
     left.legend(loc="best", fontsize="small")
