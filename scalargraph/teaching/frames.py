@@ -125,6 +125,8 @@ class Plan:
         at = len(self.frames) - 1 if frame is None else frame
         svg = _CELL.sub(lambda m: self.content(*self.cells[int(m.group(1))].at(at)), self.template)
         svg = _HOT.sub(lambda m: " sg-hot" if int(m.group(1)) in hot else "", svg)
+        if frame is None and not marked:  # nothing highlighted: no need for the highlight's style
+            svg = _STYLE.sub("", svg, count=1)
         return svg if marked else _MARKS.sub("", svg)
 
     def content(self, plain: str, muted: str) -> str:
@@ -160,6 +162,7 @@ class Plan:
 
 
 _MARKS = re.compile(r' data-[ch]="[0-9]+"')
+_STYLE = re.compile(r"<style>[^<]*</style>")
 
 
 # ------------------------------------------------------------------ building
@@ -171,13 +174,13 @@ def make_plan(walk: list[Step], draw_options: dict[str, Any]) -> Plan:
     names = {n: label(n, i) for i, n in enumerate(order)}
     digits = draw_options.get("precision", walk[0]._history.digits if walk[0]._history else 5)
     options = {**draw_options, "precision": digits}
-    theme = THEMES[options.get("theme", "light")]
     value_at, grad_events = _events(walk, order)
     final_values = {n: n.value for n in order}
     final_grads = {n: events[-1][1] for n, events in grad_events.items()}
 
     # The final diagram, drawn once; its DOT gets the widest text of each cell.
     diagram = draw(output, values=final_values, grads=final_grads, **options)
+    theme = THEMES[options.get("theme", "light")]  # a valid name: draw() checked it
     body = diagram.digraph.body
     drawn: set[str] = set()
     for i, line in enumerate(body):

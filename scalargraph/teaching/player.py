@@ -278,14 +278,20 @@ def _shorter_hint(output: Node) -> str:
     """How to play fewer steps: the options ``sg.draw`` offers (collapse groups, max_nodes)."""
     from ..core.graph import topological_order
 
-    sizes: dict[str, int] = {}
-    for node in topological_order(output):
+    def outermost(node: Node) -> Any:
         g = node.group
         while g is not None and g.parent is not None:
             g = g.parent
+        return g
+
+    sizes: dict[str, int] = {}
+    for node in topological_order(output):
+        g = outermost(node)
         if g is not None:
             sizes[g.name] = sizes.get(g.name, 0) + 1
-    biggest = sorted(sizes, key=lambda name: -sizes[name])[:2]
+    last = outermost(output)  # collapsing the output's own group would hide the output
+    biggest = sorted((name for name in sizes if last is None or name != last.name),
+                     key=lambda name: (-sizes[name], name))[:2]
     how = (f"collapse groups, e.g. sg.player(out, collapse={biggest!r}), " if biggest else
            "build parts of the graph inside `with sg.group('layer 1'):` and pass "
            "collapse=['layer 1'], ")
