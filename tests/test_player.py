@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import os
-import re
 import shutil
 import sys
 import warnings
@@ -158,8 +157,9 @@ def test_static_html_and_png(cs231n_player: sg.Player) -> None:
     assert f"grad {g5(N['dx'])}" in static and "sg-hot" not in static
     png = cs231n_player.png()
     assert png.startswith(b"\x89PNG")
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     small, large = Image.open(io.BytesIO(png)), Image.open(io.BytesIO(cs231n_player.png(dpi=192)))
     assert large.width == pytest.approx(2 * small.width, rel=0.02)

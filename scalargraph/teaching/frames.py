@@ -29,7 +29,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..core.graph import local_derivative, topological_order
+from ..core.graph import topological_order
 from ..core.labels import format_number, label
 from ..core.node import Constant, Node, Param
 from ..core.ops import fill
@@ -183,7 +183,7 @@ def make_plan(walk: list[Step], draw_options: dict[str, Any]) -> Plan:
     theme = THEMES[options.get("theme", "light")]  # a valid name: draw() checked it
     body = diagram.digraph.body
     drawn: set[str] = set()
-    for i, line in enumerate(body):
+    for line in body:
         m = _NODE_LINE.match(line)
         if m and m.group(1).startswith("n"):
             drawn.add(m.group(1))

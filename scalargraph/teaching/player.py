@@ -153,7 +153,8 @@ class Player:
             '<span class="sg-scale" title="size of the text: 100% is the diagram\'s own size">100%</span>'
             '<button type="button" data-zoom="in" title="zoom in (+); Ctrl + wheel zooms too">+</button>'
             '<button type="button" data-zoom="fit" title="the whole graph in the window (0)">fit</button>'
-            '<button type="button" data-zoom="one" title="the diagram\'s own size, scroll or drag to move (1)">1:1</button>'
+            '<button type="button" data-zoom="one" '
+            'title="the diagram\'s own size; scroll or drag to move (1)">1:1</button>'
             '</span></div>'
             '<div class="sg-equation" hidden></div>')
         css = _CSS.replace("#ID", "#" + uid)
@@ -427,7 +428,8 @@ def _lines(text: str) -> list[str]:
 
 
 _CSS = """
-#ID{outline:none;font-family:system-ui,-apple-system,"Segoe UI",sans-serif;color:$$text;background:$$background}
+#ID{outline:none;font-family:system-ui,-apple-system,"Segoe UI",sans-serif;color:$$text;
+  background:$$background}
 #ID.sg-page{padding:.4em .8em;box-sizing:border-box}
 #ID.sg-page.sg-js{display:flex;flex-direction:column;height:100vh}
 #ID .sg-title{font-weight:600;font-size:1.1em;margin:.15em 0}
