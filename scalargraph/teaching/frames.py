@@ -168,92 +168,239 @@ _STYLE = re.compile(r"<style>[^<]*</style>")
 # ------------------------------------------------------------------ building
 def make_plan(walk: list[Step], draw_options: dict[str, Any]) -> Plan:
     """The plan of a player of ``walk`` (the steps of one graph), drawn with ``draw_options``."""
-    output = walk[-1].output
-    order = topological_order(output)
-    pos = {n: i for i, n in enumerate(order)}
-    names = {n: label(n, i) for i, n in enumerate(order)}
-    digits = draw_options.get("precision", walk[0]._history.digits if walk[0]._history else 5)
-    options = {**draw_options, "precision": digits}
-    value_at, grad_events = _events(walk, order)
-    final_values = {n: n.value for n in order}
-    final_grads = {n: events[-1][1] for n, events in grad_events.items()}
+    return _Builder(walk, draw_options).plan()
 
-    # The final diagram, drawn once; its DOT gets the widest text of each cell.
-    diagram = draw(output, values=final_values, grads=final_grads, **options)
-    theme = THEMES[options.get("theme", "light")]  # a valid name: draw() checked it
-    body = diagram.digraph.body
-    drawn: set[str] = set()
-    for line in body:
-        m = _NODE_LINE.match(line)
-        if m and m.group(1).startswith("n"):
-            drawn.add(m.group(1))
-    boxed = {n for n in order if f"n{pos[n]}" in drawn}
-    attached = _attached(order, boxed, options.get("attach", True))
-    shown = boxed | {n.inputs[k] for n, k in attached}
 
-    # Only the steps whose node is drawn: collapsed groups and hidden nodes are skipped.
-    kept = [s for s in walk if s.node in shown]
-    frame_of = {s.index: i for i, s in enumerate(kept)}
+_NODE_LINE = re.compile(r"^\t+([A-Za-z_][A-Za-z_0-9]*) \[label=<(.*)> ")
+_TD = re.compile(r'(<td colspan="2" align="left"[^>]*>)(.*?)(</td>)')
+_TAGS = re.compile(r"<[^>]+>")
 
-    def frame(step_index: int) -> int:
-        return frame_of.get(step_index, -1) if step_index >= 0 else -1
 
-    cells: list[Cell] = []
-    by_key: dict[tuple[Any, ...], int] = {}
+class _Builder:
+    """Builds a :class:`Plan`: when each value and gradient becomes known, the cells, the
+    widened diagram rendered once, and the markers in its SVG."""
 
-    def number(v: Any) -> str:
-        return format_number(v, digits)
+    def __init__(self, walk: list[Step], draw_options: dict[str, Any]) -> None:
+        self.walk = walk
+        self.output = walk[-1].output
+        self.order = topological_order(self.output)
+        self.pos = {n: i for i, n in enumerate(self.order)}
+        self.names = {n: label(n, i) for i, n in enumerate(self.order)}
+        history = walk[0]._history
+        self.digits = draw_options.get("precision", history.digits if history else 5)
+        self.options = {**draw_options, "precision": self.digits}
+        self.value_at: dict[Node, int] = {}  # step index at which each value becomes known
+        self.grad_events: dict[Node, list[tuple[int, Any]]] = {}  # (step index, running total)
+        for s in walk:
+            if s.kind == "forward":
+                self.value_at[s.node] = s.index
+            else:
+                self.grad_events.setdefault(s.node, []).append((s.index, s.total))
+        self.cells: list[Cell] = []
+        self.by_key: dict[tuple[Any, ...], int] = {}
+        self.hot_ids: dict[Any, int] = {}
+        self.dot_ids: dict[int, str] = {}  # highlight -> the DOT node or edge it is on
+        self.edge_cells: dict[str, int] = {}  # "n0->n2#0" -> the cell of its label
+        self.frame_of: dict[int, int] = {}
+        self.theme_name = self.options.get("theme", "light")
+        self.boxed: set[Node] = set()
+        self.attached: set[tuple[Node, int]] = set()
 
-    def add(key: tuple[Any, ...], cell: Cell) -> None:
-        by_key[key] = len(cells)
-        cells.append(cell)
+    def plan(self) -> Plan:
+        final_grads = {n: events[-1][1] for n, events in self.grad_events.items()}
+        # The final diagram, drawn once; its DOT gets the widest text of each cell.
+        diagram = draw(self.output, values={n: n.value for n in self.order}, grads=final_grads,
+                       **self.options)
+        self.theme = THEMES[self.theme_name]  # a valid name: draw() checked it
+        drawn = {m.group(1) for m in map(_NODE_LINE.match, diagram.digraph.body) if m}
+        self.boxed = {n for n in self.order if f"n{self.pos[n]}" in drawn}
+        self.attached = _attached(self.order, self.boxed, self.options.get("attach", True))
+        shown = self.boxed | {n.inputs[k] for n, k in self.attached}
+        # Only the steps whose node is drawn: collapsed groups and hidden nodes are skipped.
+        kept = [s for s in self.walk if s.node in shown]
+        self.frame_of = {s.index: i for i, s in enumerate(kept)}
+        self._node_cells()
+        template, layout = self._template(diagram)
+        hot, focus = _highlights(kept, self.hot_ids, self.attached, self.boxed)
+        return Plan(kept, self.cells, template, hot, focus, self.theme.muted, self.theme.text,
+                    self.digits, layout, len(self.walk) - len(kept))
 
-    def known_at(node: Node) -> int:
-        return -1 if isinstance(node, Constant) else frame(value_at.get(node, -1))
+    # ---- when things become known
+    def frame(self, step_index: int) -> int:
+        """The frame that shows a step (-1: known before the first step)."""
+        return self.frame_of.get(step_index, -1) if step_index >= 0 else -1
 
-    def timeline(node: Node, what: str, value_state: bool) -> list[tuple[int, str, str]]:
-        if value_state:
-            at = known_at(node)
-            known = (at, f"{what} {number(node.value)}", "")
-            return [known] if at < 0 else [(-1, "", f"{what} not computed"), known]
-        states = [(-1, "", f"{what} not computed")]
-        states += [(frame(i), f"{what} {number(t)}", "") for i, t in grad_events.get(node, [])]
-        return states
+    def known_at(self, node: Node) -> int:
+        return -1 if isinstance(node, Constant) else self.frame(self.value_at.get(node, -1))
 
-    for n in order:
-        if n not in boxed:
-            continue
-        add(("value", n), Cell("value", n, timeline(n, "value", True)))
-        if not isinstance(n, Constant):
-            add(("grad", n), Cell("grad", n, timeline(n, "grad", False)))
-    for n, k in sorted(attached, key=lambda a: (pos[a[0]], a[1])):
-        p = n.inputs[k]
-        value_known = known_at(p)
-        grads = timeline(p, "grad", False)
+    def number(self, value: Any) -> str:
+        return format_number(value, self.digits)
+
+    def value_states(self, node: Node) -> list[tuple[int, str, str]]:
+        at = self.known_at(node)
+        known = (at, f"value {self.number(node.value)}", "")
+        return [known] if at < 0 else [(-1, "", "value not computed"), known]
+
+    def grad_states(self, node: Node) -> list[tuple[int, str, str]]:
+        return [(-1, "", "grad not computed")] + [
+            (self.frame(i), f"grad {self.number(t)}", "") for i, t in self.grad_events.get(node, [])]
+
+    def param_states(self, param: Node) -> list[tuple[int, str, str]]:
+        """An attached parameter's row: ``param a = 1 · grad 9``."""
+        value_known = self.known_at(param)
+        grads = self.grad_states(param)
         states = []
         for at in sorted({value_known} | {s[0] for s in grads}):
-            value = number(p.value) if value_known <= at else "not computed"
+            value = self.number(param.value) if value_known <= at else "not computed"
             g = next(s for s in reversed(grads) if s[0] <= at)
-            states.append((at, f"param {names[p]} = {value} · {g[1]}", g[2]))
-        add(("param", n, k), Cell("param", n, states))
+            states.append((at, f"param {self.names[param]} = {value} · {g[1]}", g[2]))
+        return states
 
-    template, hot_ids, layout = _template(diagram, cells, by_key, order, pos, names, attached, theme,
-                                  known_at, options.get("edge_labels", True), options.get("theme", "light"))
-    hot, focus = _highlights(kept, hot_ids, attached, boxed)
-    return Plan(kept, cells, template, hot, focus, theme.muted, theme.text, digits, layout,
-                len(walk) - len(kept))
+    def add(self, key: tuple[Any, ...], cell: Cell) -> None:
+        self.by_key[key] = len(self.cells)
+        self.cells.append(cell)
+
+    def _node_cells(self) -> None:
+        for n in self.order:
+            if n in self.boxed:
+                self.add(("value", n), Cell("value", n, self.value_states(n)))
+                if not isinstance(n, Constant):
+                    self.add(("grad", n), Cell("grad", n, self.grad_states(n)))
+        for n, k in sorted(self.attached, key=lambda a: (self.pos[a[0]], a[1])):
+            self.add(("param", n, k), Cell("param", n, self.param_states(n.inputs[k])))
+
+    def cell_of(self, node: Node, what: str | None, params: Any) -> int | None:
+        """The cell a row of ``node``'s box shows (``params`` gives its attached inputs in order)."""
+        if what in ("value", "grad"):
+            return self.by_key.get((what, node))
+        if what == "param":
+            return self.by_key.get(("param", node, next(params, None)))
+        return None
+
+    # ---- the DOT, widened
+    def _widest_labels(self, body: list[str]) -> tuple[list[str], dict[str, str]]:
+        """The DOT body with each changing cell holding its widest text (so the box fits every
+        frame), and each box's HTML label with cell markers instead (to fill in per frame)."""
+        out = []
+        marked: dict[str, str] = {}
+        for line in body:
+            m = _NODE_LINE.match(line)
+            if not m or not m.group(1).startswith("n"):
+                out.append(line)
+                continue
+            node = self.order[int(m.group(1)[1:])]
+            params = iter(sorted(k for (n, k) in self.attached if n is node))
+            tds = list(_TD.finditer(line))
+            cells = [self.cell_of(node, _cell_kind(html.unescape(_TAGS.sub("", td.group(2)))), params)
+                     for td in tds]
+            out.append(_replace(line, tds, cells, lambda c: html.escape(self.cells[c].widest())))
+            label = m.group(2)
+            marked[m.group(1)] = _replace(label, list(_TD.finditer(label)), cells,
+                                          lambda c: f"\ue000{c}\ue001")
+        return out, marked
+
+    # ---- the SVG, marked
+    def _template(self, diagram: Any) -> tuple[str, _Layout]:
+        """Render the widened diagram once and turn it into a template: cell texts and highlight
+        classes become markers; elements get ``data-c`` (cell) / ``data-h`` (highlight) indices."""
+        digraph = diagram.digraph
+        digraph.body[:], labels = self._widest_labels(digraph.body)
+        root = ET.fromstring(svg_element(diagram.svg()))
+        _style(root, self.theme_name, self.theme)
+        edge_seen: dict[str, int] = {}
+        edges = _edge_list(self.order, self.pos, self.attached)
+        for g in root.iter(_S + "g"):
+            title = g.findtext(_S + "title") or ""
+            if g.get("class") == "node" and title.startswith("n") and title[1:].isdigit():
+                node = self.order[int(title[1:])]
+                self.hot(node, g, title)
+                self._mark_rows(g, node, title)
+            elif g.get("class") == "edge":
+                k = edge_seen[title] = edge_seen.get(title, -1) + 1
+                found = edges.get(title, [])
+                if k >= len(found):
+                    continue
+                consumer, j = found[k]
+                dot_id = f"{title}#{k}"
+                self.hot((consumer.inputs[j], consumer), g, dot_id)
+                text = g.find(_S + "text")
+                if text is not None and self.options.get("edge_labels", True):
+                    self.edge_cells[dot_id] = self.derivative(text, consumer, j)
+        layout = _Layout(digraph.source, labels, self.dot_ids, self.edge_cells)
+        return ET.tostring(root, encoding="unicode"), layout
+
+    def hot(self, key: Any, element: ET.Element, dot_id: str) -> None:
+        """Mark an element that a frame can highlight (several elements may share a key)."""
+        h = self.hot_ids.setdefault(key, len(self.hot_ids))
+        self.dot_ids[h] = dot_id
+        element.set("class", (element.get("class") or "") + f"\ue002{h}\ue003")
+        element.set("data-h", str(h))
+
+    def mark(self, element: ET.Element, c: int) -> None:
+        """Make a text element the place of cell ``c`` (its style comes with each state)."""
+        for attr in ("font-style", "font-weight"):
+            element.attrib.pop(attr, None)
+        element.set("fill", self.theme.text)
+        element.text = f"\ue000{c}\ue001"
+        element.set("data-c", str(c))
+
+    def derivative(self, text: ET.Element, consumer: Node, j: int) -> int:
+        """A local derivative's cell: symbolic until the consumer's value is known, then numeric too."""
+        known = "".join(text.itertext())
+        assert consumer.op is not None
+        args = [self.names[i] for i in consumer.inputs]
+        symbolic = fill(consumer.op.dtext[j], self.names[consumer], *args)
+        unknown = f"∂{self.names[consumer]}/∂{args[j]} = {symbolic}"
+        at = self.known_at(consumer)
+        states = [(at, known, "")] if at < 0 or unknown == known else [(-1, unknown, ""), (at, known, "")]
+        c = len(self.cells)
+        self.cells.append(Cell("derivative", consumer, states))
+        self.mark(text, c)
+        return c
+
+    def _mark_rows(self, g: ET.Element, node: Node, dot_id: str) -> None:
+        """Find the changing rows of a box's SVG (by their text) and mark them."""
+        children = list(g)
+        texts = [c for c in children if c.tag == _S + "text"]
+        if not texts:
+            return
+        header = float(texts[0].get("y", "0"))
+        rows: dict[str, list[ET.Element]] = {}  # by baseline: the runs of a row share one
+        for t in texts:
+            y = t.get("y", "")
+            if abs(float(y or 0) - header) > 3:
+                rows.setdefault(y, []).append(t)
+        mine = sorted(k for (n, k) in self.attached if n is node)
+        params, derivatives = iter(mine), iter(mine)
+        for row in rows.values():
+            what = _cell_kind("".join("".join(t.itertext()) for t in row))
+            c: int | None = None
+            if what in ("param", "derivative"):
+                k = next(params if what == "param" else derivatives, None)
+                _mark_background(children, row[0], lambda e: self.hot(("row", node, k), e, dot_id))
+                if what == "derivative":
+                    if k is not None and len(row) == 1:
+                        self.derivative(row[0], node, k)
+                    continue
+                c = self.by_key.get(("param", node, k))
+            elif what in ("value", "grad"):
+                c = self.by_key.get((what, node))
+            if c is None:
+                continue
+            for extra in row[1:]:  # a row of several runs becomes one text (with a tspan)
+                g.remove(extra)
+            self.mark(row[0], c)
 
 
-def _events(walk: list[Step], order: list[Node]) -> tuple[dict[Node, int], dict[Node, list[tuple[int, Any]]]]:
-    """When each value became known (step index; -1 from the start) and each gradient's totals."""
-    value_at: dict[Node, int] = {}
-    grads: dict[Node, list[tuple[int, Any]]] = {}
-    for s in walk:
-        if s.kind == "forward":
-            value_at[s.node] = s.index
-        else:
-            grads.setdefault(s.node, []).append((s.index, s.total))
-    return value_at, grads
+def _replace(text: str, matches: list[re.Match[str]], cells: list[int | None], content: Any) -> str:
+    """``text`` with the content of each matched table cell that shows a cell replaced."""
+    out, last = [], 0
+    for m, c in zip(matches, cells):
+        if c is None:
+            continue
+        out += [text[last:m.start(2)], content(c)]
+        last = m.end(2)
+    return "".join(out) + text[last:]
 
 
 def _attached(order: list[Node], boxed: set[Node], attach: bool) -> set[tuple[Node, int]]:
@@ -264,121 +411,12 @@ def _attached(order: list[Node], boxed: set[Node], attach: bool) -> set[tuple[No
             for k, i in enumerate(n.inputs) if isinstance(i, Param) and not isinstance(i, Constant)}
 
 
-_NODE_LINE = re.compile(r"^\t+([A-Za-z_][A-Za-z_0-9]*) \[label=<(.*)> ")
-_TD = re.compile(r'(<td colspan="2" align="left"[^>]*>)(.*?)(</td>)')
-_TAGS = re.compile(r"<[^>]+>")
-
-
 def _cell_kind(text: str) -> str | None:
     """Which changing cell a row's text is, from how it starts (None: a fixed row)."""
     for prefix, what in (("value ", "value"), ("grad ", "grad"), ("param ", "param"), ("∂", "derivative")):
         if text.startswith(prefix):
             return what
     return None
-
-
-def _widest_labels(body: list[str], cells: list[Cell], by_key: dict[tuple[Any, ...], int],
-                   order: list[Node], attached: set[tuple[Node, int]]) -> tuple[list[str], dict[str, str]]:
-    """The DOT body with each changing cell holding its widest text (so the box fits every
-    frame), and each box's HTML label with cell markers instead (to fill in per frame)."""
-    out = []
-    marked: dict[str, str] = {}
-    for line in body:
-        m = _NODE_LINE.match(line)
-        if not m or not m.group(1).startswith("n"):
-            out.append(line)
-            continue
-        node = order[int(m.group(1)[1:])]
-        params = iter(sorted(k for (n, k) in attached if n is node))
-        keys: list[int | None] = []
-
-        def widen(td: re.Match[str]) -> str:
-            what = _cell_kind(html.unescape(_TAGS.sub("", td.group(2))))
-            key: tuple[Any, ...] | None = None
-            if what in ("value", "grad"):
-                key = (what, node)
-            elif what == "param":
-                key = ("param", node, next(params, None))
-            c = by_key.get(key) if key is not None else None
-            keys.append(c)
-            if c is None:
-                return td.group(0)
-            return td.group(1) + html.escape(cells[c].widest()) + td.group(3)
-
-        out.append(_TD.sub(widen, line))
-        found = iter(keys)
-
-        def mark(td: re.Match[str]) -> str:
-            c = next(found)
-            return td.group(0) if c is None else f"{td.group(1)}\ue000{c}\ue001{td.group(3)}"
-
-        marked[m.group(1)] = _TD.sub(mark, m.group(2))
-    return out, marked
-
-
-def _template(diagram: Any, cells: list[Cell], by_key: dict[tuple[Any, ...], int], order: list[Node],
-              pos: dict[Node, int], names: dict[Node, str], attached: set[tuple[Node, int]], theme: Any,
-              known_at: Any, edge_labels: bool, theme_name: str) -> tuple[str, dict[Any, int], _Layout]:
-    """Render the widened diagram once and turn it into a template: cell texts and highlight
-    classes become markers, and elements get ``data-c`` (cell) / ``data-h`` (highlight) indices."""
-    digraph = diagram.digraph
-    digraph.body[:], labels = _widest_labels(digraph.body, cells, by_key, order, attached)
-    root = ET.fromstring(svg_element(diagram.svg()))
-    _style(root, theme_name, theme)
-    hot_ids: dict[Any, int] = {}
-    dot_ids: dict[int, str] = {}  # highlight -> the DOT node or edge it is on
-    edge_cells: dict[str, int] = {}  # "n0->n2#0" -> the cell of its label
-
-    def hot_id(key: Any, element: ET.Element) -> None:
-        h = hot_ids.setdefault(key, len(hot_ids))
-        dot_ids[h] = dot_id
-        element.set("class", (element.get("class") or "") + f"\ue002{h}\ue003")
-        element.set("data-h", str(h))
-
-    def mark(element: ET.Element, c: int) -> None:
-        for attr in ("font-style", "font-weight"):
-            element.attrib.pop(attr, None)
-        element.set("fill", theme.text)
-        element.text = f"\ue000{c}\ue001"
-        element.set("data-c", str(c))
-
-    def derivative(text: ET.Element, consumer: Node, j: int) -> None:
-        """A local derivative's text: symbolic until the consumer's value is known, then numeric too."""
-        known = "".join(text.itertext())
-        if consumer.op is None:
-            return
-        args = [names[i] for i in consumer.inputs]
-        symbolic = fill(consumer.op.dtext[j], names[consumer], *args)
-        unknown = f"∂{names[consumer]}/∂{args[j]} = {symbolic}"
-        at = known_at(consumer)
-        states = [(at, known, "")] if at < 0 or unknown == known else [(-1, unknown, ""), (at, known, "")]
-        cells.append(Cell("derivative", consumer, states))
-        mark(text, len(cells) - 1)
-
-    edge_seen: dict[str, int] = {}
-    edges = _edge_list(order, pos, attached)
-    dot_id = ""
-    for g in root.iter(_S + "g"):
-        title = g.findtext(_S + "title") or ""
-        if g.get("class") == "node" and title.startswith("n") and title[1:].isdigit():
-            node = order[int(title[1:])]
-            dot_id = title
-            hot_id(node, g)
-            _mark_rows(g, node, by_key, attached, mark, hot_id, derivative)
-        elif g.get("class") == "edge":
-            k = edge_seen[title] = edge_seen.get(title, -1) + 1
-            found = edges.get(title, [])
-            if k >= len(found):
-                continue
-            consumer, j = found[k]
-            dot_id = f"{title}#{k}"
-            hot_id((consumer.inputs[j], consumer), g)
-            text = g.find(_S + "text")
-            if text is not None and edge_labels:
-                derivative(text, consumer, j)
-                edge_cells[dot_id] = len(cells) - 1
-    layout = _Layout(digraph.source, labels, dot_ids, edge_cells)
-    return ET.tostring(root, encoding="unicode"), hot_ids, layout
 
 
 def _style(root: ET.Element, name: str, theme: Any) -> None:
@@ -409,48 +447,11 @@ def _edge_list(order: list[Node], pos: dict[Node, int],
     return edges
 
 
-def _mark_rows(g: ET.Element, node: Node, by_key: dict[tuple[Any, ...], int],
-               attached: set[tuple[Node, int]], mark: Any, hot_id: Any, derivative: Any) -> None:
-    """Find the changing rows of a box's SVG (by their text) and mark them."""
-    children = list(g)
-    texts = [c for c in children if c.tag == _S + "text"]
-    if not texts:
-        return
-    header = float(texts[0].get("y", "0"))
-    rows: dict[str, list[ET.Element]] = {}
-    for t in texts:
-        y = t.get("y", "")
-        if abs(float(y or 0) - header) > 3:
-            rows.setdefault(y, []).append(t)
-    params = iter(sorted(k for (n, k) in attached if n is node))
-    derivatives = iter(sorted(k for (n, k) in attached if n is node))
-    for row in rows.values():
-        text = "".join("".join(t.itertext()) for t in row)
-        what = _cell_kind(text)
-        key: tuple[Any, ...] | None = None
-        if what in ("value", "grad"):
-            key = (what, node)
-        elif what == "param":
-            k = next(params, None)
-            key = ("param", node, k)
-            _mark_background(children, row[0], ("row", node, k), hot_id)
-        elif what == "derivative":
-            k = next(derivatives, None)
-            _mark_background(children, row[0], ("row", node, k), hot_id)
-            if k is not None and len(row) == 1:
-                derivative(row[0], node, k)
-        if key is None or key not in by_key:
-            continue
-        for extra in row[1:]:
-            g.remove(extra)
-        mark(row[0], by_key[key])
-
-
-def _mark_background(children: list[ET.Element], text: ET.Element, key: Any, hot_id: Any) -> None:
+def _mark_background(children: list[ET.Element], text: ET.Element, hot: Any) -> None:
     """The cell background drawn just before an attached parameter's row: highlighted with it."""
     i = children.index(text)
     if i > 0 and children[i - 1].tag == _S + "polygon":
-        hot_id(key, children[i - 1])
+        hot(children[i - 1])
 
 
 def _highlights(kept: list[Step], hot_ids: dict[Any, int], attached: set[tuple[Node, int]],

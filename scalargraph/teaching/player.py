@@ -78,6 +78,10 @@ class Frame:
     def latex(self) -> str:
         return self.step.latex
 
+    def diagram(self, **draw_options: Any) -> Any:
+        """This step drawn on its own by :func:`scalargraph.draw` (its own layout)."""
+        return self.step.diagram(**draw_options)
+
     @property
     def kind(self) -> str:
         """``forward`` or ``backward`` (the seed ∂f/∂f = 1 starts the backward pass)."""
