@@ -49,7 +49,9 @@ __all__ = ["Frame", "Player", "player", "stepper"]
 SAVE_SUFFIXES = (".html", ".htm", ".gif")
 #: Resolution of the GIF's diagrams (the cs231n example is about 1650 pixels wide).
 GIF_DPI = 72
-#: Above this many frames ``player`` warns: stepping through gets long, the page heavy.
+#: Above this many frames ``player`` warns. Measured 2026-12-02: an MLP 2-16-16-1 (979 nodes,
+#: 2228 frames) builds in 1.8 CPU-s, a 2-24-24-1 (2043 nodes, 4684 frames) in 12 (mostly the
+#: Graphviz layout), each page under 5 MB.
 FRAMES_WARN = 2000
 #: Above this many frames a GIF is refused: each frame is one PNG render.
 GIF_MAX_FRAMES = 400
@@ -271,8 +273,8 @@ def player(f: Any, mode: str = "both", *, digits: int = 5, interval: float = 1.2
     plan = make_plan(walk, draw_options)
     if len(plan.frames) > FRAMES_WARN:
         warnings.warn(
-            f"player: {len(plan.frames)} steps to play, more than {FRAMES_WARN}: the page is "
-            f"heavy and slow to step through. To play a part of the graph, "
+            f"player: {len(plan.frames)} steps to play, more than {FRAMES_WARN}: a long walk to "
+            f"step through, over a graph slow to lay out. To play a part of the graph, "
             f"{_shorter_hint(walk[-1].output)}", UserWarning, stacklevel=2)
     name = walk[-1].output.name or "f"
     return Player(plan, title=title or f"Backpropagation through {name}, step by step",
