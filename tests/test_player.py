@@ -14,6 +14,7 @@ import pytest
 from notes_cs231n import g5, notes
 
 import scalargraph as sg
+from scalargraph.drawing.diagram import THEMES
 from scalargraph.learning.examples import circuit, cs231n_staged, param_attached
 
 N = notes()
@@ -59,7 +60,7 @@ def boxes(svg: str) -> dict[str, str]:
     return out
 
 
-def highlighted(svg: str, drawn_by_draw: bool) -> set[str]:
+def highlighted(svg: str, drawn_by_draw: bool, colour: str = "#dc2626") -> set[str]:
     """The titles of the highlighted boxes and edges: by draw's red outline, or by our class."""
     root = ET.fromstring(svg)
     seen: dict[str, int] = {}
@@ -72,7 +73,7 @@ def highlighted(svg: str, drawn_by_draw: bool) -> set[str]:
                    else "sg-hot" in g.get("class", ""))
             if hot:
                 out.add(f"{title}#{seen[title]}")
-            rows = (sum(e.get("fill") == "#dc2626" for e in g.iter(SVG + "polygon")) if drawn_by_draw
+            rows = (sum(e.get("fill") == colour for e in g.iter(SVG + "polygon")) if drawn_by_draw
                     else sum("sg-hot" in e.get("class", "") for e in g.iter(SVG + "polygon")))
             if rows and g.get("class", "").startswith("node"):  # an attached parameter's row (and the row of its local derivative)
                 out.add(f"{title}#{seen[title]} rows {rows}")
@@ -95,20 +96,23 @@ def test_one_frame_per_step(cs231n_player: sg.Player) -> None:
     assert "grad not computed" in cs231n_player.frames[0].svg
 
 
-@pytest.mark.parametrize("make, mode", [(cs231n_staged, "both"), (param_attached, "both"),
-                                        (param_attached, "backward"), (micrograd_readme, "both"),
-                                        (circuit, "forward")])
-def test_every_frame_shows_what_draw_draws_for_that_step(make, mode) -> None:
+@pytest.mark.parametrize("make, mode, options", [
+    (cs231n_staged, "both", {}), (param_attached, "both", {}), (param_attached, "backward", {}),
+    (micrograd_readme, "both", {}), (circuit, "forward", {}), (param_attached, "both", {"attach": False}),
+    (cs231n_staged, "both", {"edge_labels": False, "rankdir": "TB", "theme": "dark"}),
+    (micrograd_readme, "backward", {"precision": 3})])
+def test_every_frame_shows_what_draw_draws_for_that_step(make, mode, options) -> None:
     """The independent answer: draw() renders each step on its own (values, gradients and
     highlights of that step); the player's one layout with the frame's changes applied must
     show the same texts in every box and on every edge, and highlight the same ones."""
-    p = sg.player(make(), mode)
+    p = sg.player(make(), mode, **options)
     walk = sg.steps(make(), mode)
     assert len(p) == len(walk)
     for frame, step in zip(p.frames, walk):
-        expected = svg_of(step.diagram())
+        expected = svg_of(step.diagram(**options))
         assert boxes(frame.svg) == boxes(expected), step.text
-        assert highlighted(frame.svg, False) == highlighted(expected, True), step.text
+        colour = THEMES[options.get("theme", "light")].highlight
+        assert highlighted(frame.svg, False) == highlighted(expected, True, colour), step.text
 
 
 def test_the_micrograd_readme_numbers() -> None:

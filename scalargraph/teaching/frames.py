@@ -30,9 +30,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.graph import topological_order
-from ..core.labels import format_number, label
+from ..core.labels import format_number
 from ..core.node import Constant, Node, Param
-from ..core.ops import fill
 from ..drawing.diagram import THEMES, draw
 from .steps import Step, svg_element
 
@@ -185,7 +184,6 @@ class _Builder:
         self.output = walk[-1].output
         self.order = topological_order(self.output)
         self.pos = {n: i for i, n in enumerate(self.order)}
-        self.names = {n: label(n, i) for i, n in enumerate(self.order)}
         history = walk[0]._history
         self.digits = draw_options.get("precision", history.digits if history else 5)
         self.options = {**draw_options, "precision": self.digits}
@@ -212,6 +210,11 @@ class _Builder:
         diagram = draw(self.output, values={n: n.value for n in self.order}, grads=final_grads,
                        **self.options)
         self.theme = THEMES[self.theme_name]  # a valid name: draw() checked it
+        # What a cell shows before its numbers are known, as draw() writes it: the diagram
+        # with nothing computed (its DOT only; it is not laid out).
+        blank = draw(self.output, values={}, grads={}, **self.options).digraph.body
+        self.rows = {"final": _label_rows(diagram.digraph.body), "blank": _label_rows(blank)}
+        self.blank_edges = _edge_labels(blank)
         drawn = {m.group(1) for m in map(_NODE_LINE.match, diagram.digraph.body) if m}
         self.boxed = {n for n in self.order if f"n{self.pos[n]}" in drawn}
         self.attached = _attached(self.order, self.boxed, self.options.get("attach", True))
@@ -245,15 +248,19 @@ class _Builder:
         return [(-1, "", "grad not computed")] + [
             (self.frame(i), f"grad {self.number(t)}", "") for i, t in self.grad_events.get(node, [])]
 
-    def param_states(self, param: Node) -> list[tuple[int, str, str]]:
-        """An attached parameter's row: ``param a = 1 · grad 9``."""
+    def param_states(self, node: Node, j: int) -> list[tuple[int, str, str]]:
+        """The ``j``-th attached parameter's row in ``node``'s box: ``param a = 1 · grad 9``;
+        what comes before the gradient is taken from draw's final and blank diagrams."""
+        param = node.inputs[sorted(k for (n, k) in self.attached if n is node)[j]]
+        box = f"n{self.pos[node]}"
+        known, unknown = (self.rows[which][box]["param"][j].rsplit(" · ", 1)[0] + " · "
+                          for which in ("final", "blank"))
         value_known = self.known_at(param)
         grads = self.grad_states(param)
         states = []
         for at in sorted({value_known} | {s[0] for s in grads}):
-            value = self.number(param.value) if value_known <= at else "not computed"
             g = next(s for s in reversed(grads) if s[0] <= at)
-            states.append((at, f"param {self.names[param]} = {value} · {g[1]}", g[2]))
+            states.append((at, (known if value_known <= at else unknown) + g[1], g[2]))
         return states
 
     def add(self, key: tuple[Any, ...], cell: Cell) -> None:
@@ -267,7 +274,8 @@ class _Builder:
                 if not isinstance(n, Constant):
                     self.add(("grad", n), Cell("grad", n, self.grad_states(n)))
         for n, k in sorted(self.attached, key=lambda a: (self.pos[a[0]], a[1])):
-            self.add(("param", n, k), Cell("param", n, self.param_states(n.inputs[k])))
+            j = sorted(i for (m, i) in self.attached if m is n).index(k)
+            self.add(("param", n, k), Cell("param", n, self.param_states(n, j)))
 
     def cell_of(self, node: Node, what: str | None, params: Any) -> int | None:
         """The cell a row of ``node``'s box shows (``params`` gives its attached inputs in order)."""
@@ -324,8 +332,8 @@ class _Builder:
                 dot_id = f"{title}#{k}"
                 self.hot((consumer.inputs[j], consumer), g, dot_id)
                 text = g.find(_S + "text")
-                if text is not None and self.options.get("edge_labels", True):
-                    self.edge_cells[dot_id] = self.derivative(text, consumer, j)
+                if text is not None and dot_id in self.blank_edges:
+                    self.edge_cells[dot_id] = self.derivative(text, consumer, self.blank_edges[dot_id])
         layout = _Layout(digraph.source, labels, self.dot_ids, self.edge_cells)
         return ET.tostring(root, encoding="unicode"), layout
 
@@ -344,13 +352,10 @@ class _Builder:
         element.text = f"\ue000{c}\ue001"
         element.set("data-c", str(c))
 
-    def derivative(self, text: ET.Element, consumer: Node, j: int) -> int:
-        """A local derivative's cell: symbolic until the consumer's value is known, then numeric too."""
+    def derivative(self, text: ET.Element, consumer: Node, unknown: str) -> int:
+        """A local derivative's cell: as in the blank diagram (symbolic) until the consumer's
+        value is known, then as in the final one (numeric too)."""
         known = "".join(text.itertext())
-        assert consumer.op is not None
-        args = [self.names[i] for i in consumer.inputs]
-        symbolic = fill(consumer.op.dtext[j], self.names[consumer], *args)
-        unknown = f"∂{self.names[consumer]}/∂{args[j]} = {symbolic}"
         at = self.known_at(consumer)
         states = [(at, known, "")] if at < 0 or unknown == known else [(-1, unknown, ""), (at, known, "")]
         c = len(self.cells)
@@ -372,6 +377,7 @@ class _Builder:
                 rows.setdefault(y, []).append(t)
         mine = sorted(k for (n, k) in self.attached if n is node)
         params, derivatives = iter(mine), iter(mine)
+        blank = iter(self.rows["blank"].get(dot_id, {}).get("derivative", []))
         for row in rows.values():
             what = _cell_kind("".join("".join(t.itertext()) for t in row))
             c: int | None = None
@@ -379,8 +385,9 @@ class _Builder:
                 k = next(params if what == "param" else derivatives, None)
                 _mark_background(children, row[0], lambda e: self.hot(("row", node, k), e, dot_id))
                 if what == "derivative":
-                    if k is not None and len(row) == 1:
-                        self.derivative(row[0], node, k)
+                    unknown = next(blank, None)
+                    if k is not None and unknown is not None and len(row) == 1:
+                        self.derivative(row[0], node, unknown)
                     continue
                 c = self.by_key.get(("param", node, k))
             elif what in ("value", "grad"):
@@ -390,6 +397,49 @@ class _Builder:
             for extra in row[1:]:  # a row of several runs becomes one text (with a tspan)
                 g.remove(extra)
             self.mark(row[0], c)
+
+
+_EDGE_LINE = re.compile(r"^\t+(n[0-9]+) -> (n[0-9]+)\b")
+_EDGE_LABEL = re.compile(r'[ \[]x?label=("(?:[^"\\]|\\.)*"|[^ \]]+)')
+
+
+def _label_rows(body: list[str]) -> dict[str, dict[str, list[str]]]:
+    """The changing rows of every box in a DOT body, as text, by box and kind, in order."""
+    rows: dict[str, dict[str, list[str]]] = {}
+    for line in body:
+        m = _NODE_LINE.match(line)
+        if m:
+            mine = rows.setdefault(m.group(1), {})
+            for td in _TD.finditer(m.group(2)):
+                text = html.unescape(_TAGS.sub("", td.group(2)))
+                what = _cell_kind(text)
+                if what is not None:
+                    mine.setdefault(what, []).append(text)
+    return rows
+
+
+def _edge_labels(body: list[str]) -> dict[str, str]:
+    """Each labelled edge's text in a DOT body, by ``n0->n2#k`` (the k-th such edge).
+
+    >>> _edge_labels(['\\tn0 -> n2 [style=dashed]\\n', '\\tn0 -> n2 [label="∂f/∂x = \\\\"y\\\\""]\\n'])
+    {'n0->n2#1': '∂f/∂x = "y"'}
+    """
+    labels: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for line in body:
+        m = _EDGE_LINE.match(line)
+        if not m:
+            continue
+        title = f"{m.group(1)}->{m.group(2)}"
+        k = seen[title] = seen.get(title, -1) + 1
+        found = _EDGE_LABEL.search(line, m.end())
+        if not found:
+            continue
+        text = found.group(1)
+        if text.startswith('"'):
+            text = re.sub(r"\\(.)", r"\1", text[1:-1])
+        labels[f"{title}#{k}"] = text
+    return labels
 
 
 def _replace(text: str, matches: list[re.Match[str]], cells: list[int | None], content: Any) -> str:
