@@ -42,6 +42,13 @@ def micrograd_readme() -> sg.Node:
     return g.named("g")
 
 
+def odd_names() -> sg.Node:
+    """Names that need escaping in DOT, HTML and SVG, and a parameter attached twice."""
+    x = sg.Node(2.0, name='x<&"y')
+    a = sg.Param(3.0, name="a<b>")
+    return (x * a * a + sg.relu(x)).named("f & g")
+
+
 @pytest.fixture(scope="module")
 def cs231n_player() -> sg.Player:
     return sg.player(cs231n_staged(), interval=0.05)
@@ -100,7 +107,7 @@ def test_one_frame_per_step(cs231n_player: sg.Player) -> None:
     (cs231n_staged, "both", {}), (param_attached, "both", {}), (param_attached, "backward", {}),
     (micrograd_readme, "both", {}), (circuit, "forward", {}), (param_attached, "both", {"attach": False}),
     (cs231n_staged, "both", {"edge_labels": False, "rankdir": "TB", "theme": "dark"}),
-    (micrograd_readme, "backward", {"precision": 3})])
+    (micrograd_readme, "backward", {"precision": 3}), (odd_names, "both", {})])
 def test_every_frame_shows_what_draw_draws_for_that_step(make, mode, options) -> None:
     """The independent answer: draw() renders each step on its own (values, gradients and
     highlights of that step); the player's one layout with the frame's changes applied must
