@@ -103,7 +103,7 @@ def test_draw_player(capsys, tmp_path, suffix, magic):
     data = path.read_bytes()
     assert data.startswith(magic)
     if suffix == ".html":
-        assert data.count(b'<div class="sg-frame"') == 10  # 5 forward steps, seed, 4 edges
+        assert data.count(b'<li class="sg-step"') == 10  # 5 forward steps, seed, 4 edges
 
 
 def test_demo_prints_the_table(capsys):

@@ -1,12 +1,17 @@
 """Play the steps of backprop: a self-contained HTML player, an animated GIF, a widget.
 
-``sg.player(f)`` draws one diagram per step of :func:`scalargraph.steps` (each
-rendered once) and puts them in one HTML page with a slider, previous/next and
-play buttons, arrow keys and each frame's equation. The page loads nothing:
-no kernel, no network, no external script. ``.save("backprop.html")`` writes
-it, ``.save("backprop.gif")`` writes an animated GIF with one frame per step,
-and in Jupyter the player shows itself. ``sg.stepper(f)`` is the same as an
-ipywidgets Play + slider (ipywidgets is optional).
+``sg.player(f)`` lays the graph out once (one SVG from :func:`scalargraph.draw`)
+and records, for each step of :func:`scalargraph.steps`, only what changes: the
+texts of the value, gradient and derivative cells, and which box and edge are
+highlighted (:mod:`scalargraph.teaching.frames`). The page grows with nodes +
+steps, not nodes × steps. Without JavaScript (a saved notebook, a handout) the
+page shows the final diagram and every step's equation; with JavaScript a small
+inline script turns the same page into the player: slider, previous/next/play,
+arrow keys, zoom (buttons, Ctrl + wheel, keys + and -) and drag to pan, the
+active box kept in view. The page loads nothing: no kernel, no network.
+``.save("backprop.html")`` writes it, ``.save("backprop.gif")`` writes an
+animated GIF (every frame rendered from the same layout), and in Jupyter the
+player shows itself. ``sg.stepper(f)`` is the same as an ipywidgets Play + slider.
 
 >>> import scalargraph as sg
 >>> x, y, z = sg.Node(-2.0, name="x"), sg.Node(5.0, name="y"), sg.Node(-4.0, name="z")
@@ -14,8 +19,8 @@ ipywidgets Play + slider (ipywidgets is optional).
 >>> len(p), p.frames[-1].text
 (10, '∂f/∂y += ∂f/∂q · ∂q/∂y = -4 · 1 = -4  (total -4)')
 >>> page = p.html()
->>> page.count('<div class="sg-frame"'), "<script src" in page, "http://" in page.split("<svg")[0]
-(10, False, False)
+>>> page.count("<svg"), page.count('<li class="sg-step"'), "<script src" in page
+(1, 10, False)
 """
 
 from __future__ import annotations
@@ -23,17 +28,20 @@ from __future__ import annotations
 import hashlib
 import html
 import io
+import json
 import os
-import re
 import warnings
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ..core.node import Node
+from ..drawing.diagram import THEMES
 from ..drawing.render import check_target, render, write_file
 from ..errors import InputError, MissingDependencyError, RenderError
-from .steps import Step, steps, svg_element
+from .frames import Plan, make_plan
+from .steps import Step, steps
 
 __all__ = ["Frame", "Player", "player", "stepper"]
 
@@ -41,16 +49,28 @@ __all__ = ["Frame", "Player", "player", "stepper"]
 SAVE_SUFFIXES = (".html", ".htm", ".gif")
 #: Resolution of the GIF's diagrams (the cs231n example is about 1650 pixels wide).
 GIF_DPI = 72
+#: Above this many frames ``player`` warns. Measured 2026-12-02: an MLP 2-16-16-1 (979 nodes,
+#: 2228 frames) builds in 1.8 CPU-s, a 2-24-24-1 (2043 nodes, 4684 frames) in 12 (mostly the
+#: Graphviz layout), each page under 5 MB.
+FRAMES_WARN = 2000
+#: Above this many frames a GIF is refused: each frame is one PNG render.
+GIF_MAX_FRAMES = 400
+#: ``sg.draw`` options the player sets itself for every frame.
+_CHOSEN = ("values", "grads", "highlight", "tangents", "check", "sample")
 
 
 @dataclass(frozen=True)
 class Frame:
-    """One frame: the step, its diagram (a :class:`~scalargraph.Diagram`) and that diagram as
-    an inline SVG element; ``text`` and ``latex`` are the step's equation."""
+    """One frame: its step (``text`` and ``latex`` are the step's equation) and, made on
+    demand from the player's one layout, ``svg``: the diagram at this step."""
 
     step: Step
-    svg: str
-    diagram: Any
+    index: int
+    plan: Plan
+
+    @property
+    def svg(self) -> str:
+        return self.plan.svg(self.index)
 
     @property
     def text(self) -> str:
@@ -60,14 +80,27 @@ class Frame:
     def latex(self) -> str:
         return self.step.latex
 
+    def diagram(self, **draw_options: Any) -> Any:
+        """This step drawn on its own by :func:`scalargraph.draw` (its own layout)."""
+        return self.step.diagram(**draw_options)
+
+    @property
+    def kind(self) -> str:
+        """``forward`` or ``backward`` (the seed ∂f/∂f = 1 starts the backward pass)."""
+        return "forward" if self.step.kind == "forward" else "backward"
+
 
 class Player:
-    """Frames of a backprop walk-through; ``html()``, ``gif()``, ``save(path)``."""
+    """Frames of a backprop walk-through over one layout: ``html()``, ``static_html()``,
+    ``png()``, ``gif()``, ``save(path)``."""
 
-    def __init__(self, frames: list[Frame], *, title: str, interval: float) -> None:
-        self.frames = frames
+    def __init__(self, plan: Plan, *, title: str, interval: float,
+                 draw_options: dict[str, Any] | None = None) -> None:
+        self.plan = plan
+        self.frames = [Frame(s, i, plan) for i, s in enumerate(plan.frames)]
         self.title = title
         self.interval = interval
+        self.draw_options = dict(draw_options or {})
         self._pngs: list[bytes] | None = None
 
     def __len__(self) -> int:
@@ -83,50 +116,97 @@ class Player:
     @property
     def uid(self) -> str:
         """The player's HTML id: from its content, so the same graph gives the same page."""
-        digest = hashlib.sha256("".join(f.svg + f.text for f in self.frames).encode("utf-8"))
+        digest = hashlib.sha256((self.plan.template + "\n".join(f.text for f in self.frames)
+                                 + json.dumps(self.plan.data())).encode("utf-8"))
         return "sg-player-" + digest.hexdigest()[:12]
 
-    def fragment(self) -> str:
-        """The player as an HTML fragment (what Jupyter shows): styles, frames, controls, script."""
+    @property
+    def theme(self) -> Any:
+        return THEMES[self.draw_options.get("theme", "light")]
+
+    def static_html(self) -> str:
+        """What the player shows without JavaScript, as an HTML fragment with no script and
+        no stylesheet: the title, the final diagram (inline SVG) and every step's equation."""
+        return (f'<div class="sg-static"><p><b>{html.escape(self.title)}</b></p>\n'
+                f'<div class="sg-view">{self.plan.svg()}</div>\n{self._step_list()}</div>')
+
+    def _step_list(self) -> str:
+        items = "\n".join(f'<li class="sg-step" data-kind="{f.kind}">{html.escape(f.text)}</li>'
+                          for f in self.frames)
+        skipped = (f"<p>({self.plan.skipped} steps inside collapsed groups or beyond max_nodes "
+                   "are not shown.)</p>\n" if self.plan.skipped else "")
+        return (f'<div class="sg-list"><p><b>Every step</b> (forward: each value in order; backward: '
+                f"each edge's contribution to a gradient, with the running total)</p>\n{skipped}"
+                f'<ol class="sg-steps">\n{items}\n</ol></div>')
+
+    def fragment(self, *, page: bool = False) -> str:
+        """The player as an HTML fragment (what Jupyter shows): without JavaScript the final
+        diagram and the list of steps; the inline script makes it the player."""
         uid = self.uid
-        frames = "\n".join(
-            f'<div class="sg-frame" data-index="{i}"{"" if i == 0 else " hidden"}>'
-            f'<div class="sg-svg">{f.svg}</div>'
-            f'<div class="sg-equation">{html.escape(f.text)}</div></div>'
-            for i, f in enumerate(self.frames))
+        t = self.theme
         last = len(self.frames) - 1
         controls = (
-            '<div class="sg-controls">'
+            '<div class="sg-controls" hidden>'
             '<button type="button" data-go="first" title="first step (Home)">|◀</button>'
             '<button type="button" data-go="prev" title="previous step (←)">◀</button>'
             '<button type="button" data-go="play" title="play / pause (space)">▶ play</button>'
             '<button type="button" data-go="next" title="next step (→)">▶</button>'
+            '<button type="button" data-go="end" title="last step (End)">▶|</button>'
             f'<input type="range" min="0" max="{last}" value="0" step="1" aria-label="step">'
-            f'<span class="sg-counter">1 / {last + 1}</span></div>')
-        return (f'<div class="sg-player" id="{uid}" tabindex="0" data-interval="'
-                f'{round(self.interval * 1000)}">\n<style>{_CSS.replace("#ID", "#" + uid)}</style>\n'
-                f"{controls}\n<div class=\"sg-frames\">\n{frames}\n</div>\n"
+            f'<span class="sg-counter">1 / {last + 1}</span>'
+            '<span class="sg-zoom">'
+            '<button type="button" data-zoom="out" title="zoom out (-)">−</button>'
+            '<span class="sg-scale" title="size of the text: 100% is the diagram\'s own size">100%</span>'
+            '<button type="button" data-zoom="in" title="zoom in (+); Ctrl + wheel zooms too">+</button>'
+            '<button type="button" data-zoom="fit" title="the whole graph in the window (0)">fit</button>'
+            '<button type="button" data-zoom="one" '
+            'title="the diagram\'s own size; scroll or drag to move (1)">1:1</button>'
+            '</span></div>'
+            '<div class="sg-equation" hidden></div>')
+        css = _CSS.replace("#ID", "#" + uid)
+        for name in ("background", "text", "muted", "highlight", "cluster", "line"):
+            css = css.replace(f"$${name}", getattr(t, name))
+        data = json.dumps(self.plan.data(), separators=(",", ":")).replace("</", "<\\/")
+        return (f'<div class="sg-player{" sg-page" if page else ""}" id="{uid}" tabindex="0" '
+                f'data-interval="{round(self.interval * 1000)}">\n<style>{css}</style>\n'
+                f'<div class="sg-title">{html.escape(self.title)}</div>\n{controls}\n'
+                f'<div class="sg-view">{self.plan.svg(marked=True)}</div>\n{self._step_list()}\n'
+                f'<script type="application/json" class="sg-data">{data}</script>\n'
                 f"<script>{_JS.replace('%ID%', uid)}</script>\n</div>")
 
     def html(self) -> str:
-        """A complete offline HTML page holding the player."""
+        """A complete offline HTML page holding the player; it fills the browser window."""
+        t = self.theme
         return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
                 f"<title>{html.escape(self.title)}</title>\n"
-                "<style>body{font-family:system-ui,sans-serif;margin:1.5em;color:#1f2937}</style>\n"
-                f"</head>\n<body>\n<h1 style=\"font-size:1.2em\">{html.escape(self.title)}</h1>\n"
-                f"{self.fragment()}\n"
+                f"<style>html,body{{margin:0;background:{t.background};color:{t.text}}}</style>\n"
+                f"</head>\n<body>\n{self.fragment(page=True)}\n"
                 f"<script>document.getElementById(\"{self.uid}\").focus();</script>\n"
                 "</body>\n</html>\n")
 
+    def png(self, dpi: float = 96) -> bytes:
+        """The final diagram (every value and gradient) as a PNG, drawn with the player's options."""
+        from ..drawing.diagram import draw
+
+        last = self.frames[-1].step
+        d = draw(last.output, values=last.values, grads=last.grads, **self._diagram_options())
+        digraph = d.digraph.copy()
+        digraph.attr(dpi=f"{dpi:g}")
+        return render(digraph.source, "png")
+
+    def _diagram_options(self) -> dict[str, Any]:
+        return {"precision": self.plan.digits, **self.draw_options}
+
+    # ------------------------------------------------------------------- GIF
     # ------------------------------------------------------------------- GIF
     def pngs(self) -> list[bytes]:
-        """Each frame's diagram as PNG at 72 dpi (rendered once, then kept)."""
+        """Each frame's diagram as PNG at 72 dpi (rendered once, then kept).
+
+        The graph is laid out once (the layout of the HTML page); each frame only changes
+        texts and colours on it and renders it, with no new layout: nothing moves."""
         if self._pngs is None:
-            self._pngs = []
-            for f in self.frames:
-                digraph = f.diagram.digraph.copy()  # the same graph as the HTML frame
-                digraph.attr(dpi=str(GIF_DPI))
-                self._pngs.append(render(digraph.source, "png"))
+            self._pngs = _frame_pngs(self.plan, self.theme, GIF_DPI)
         return self._pngs
 
     def gif(self) -> bytes:
@@ -135,6 +215,12 @@ class Player:
             from PIL import Image
         except ImportError:
             raise MissingDependencyError("saving a GIF needs Pillow: pip install pillow") from None
+        if len(self.frames) > GIF_MAX_FRAMES:
+            raise InputError(
+                f"a GIF of {len(self.frames)} frames is too long to watch (and to render, one PNG "
+                f"each); the limit is {GIF_MAX_FRAMES}. Save the HTML player instead "
+                "(.save('backprop.html')), or play a part of the graph: "
+                f"{_shorter_hint(self.frames[-1].step.output)}")
 
         images = _captioned(self.pngs(), [f.text for f in self.frames])
         # One palette for every frame, from the first and the last (every colour in use).
@@ -169,107 +255,101 @@ def player(f: Any, mode: str = "both", *, digits: int = 5, interval: float = 1.2
     ``mode``: ``"both"`` (forward then backward), ``"forward"`` or ``"backward"``.
     ``digits``: significant digits in equations and diagrams. ``interval``: seconds
     per frame when playing and in the GIF. Other keywords go to :func:`scalargraph.draw`
-    (``theme``, ``rankdir``, ``edge_labels``, ...).
+    (``theme``, ``rankdir``, ``edge_labels``, ``collapse``, ``max_nodes``, ...); the steps
+    of nodes inside a collapsed group, or beyond ``max_nodes``, are left out.
+    Above ``FRAMES_WARN`` frames it warns and says how to play a part of the graph.
     """
     if isinstance(interval, bool) or not isinstance(interval, (int, float)) or not 0.01 <= interval <= 60:
         raise InputError(f"interval is the seconds per frame, from 0.01 to 60, got {interval!r}")
-    for bad in ("values", "grads", "highlight"):
+    for bad in _CHOSEN:
         if bad in draw_options:
             raise InputError(f"player() chooses {bad}= for each frame itself; leave it out")
     walk = steps(f, mode, digits=digits)
     if not walk:
         raise InputError(f"nothing to play: the {mode} pass of this graph has no steps "
                          "(its output is a constant); use mode='both' or 'backward'")
-    diagrams = [s.diagram(**draw_options) for s in walk]
-    steady(diagrams)
-    svgs = same_canvas([svg_element(d.svg()) for d in diagrams])
-    frames = [Frame(s, svg, d) for s, svg, d in zip(walk, svgs, diagrams)]
+    if "precision" not in draw_options:
+        draw_options["precision"] = digits
+    plan = make_plan(walk, draw_options)
+    if len(plan.frames) > FRAMES_WARN:
+        warnings.warn(
+            f"player: {len(plan.frames)} steps to play, more than {FRAMES_WARN}: a long walk to "
+            f"step through, over a graph slow to lay out. To play a part of the graph, "
+            f"{_shorter_hint(walk[-1].output)}", UserWarning, stacklevel=2)
     name = walk[-1].output.name or "f"
-    return Player(frames, title=title or f"Backpropagation through {name}, step by step",
-                  interval=float(interval))
+    return Player(plan, title=title or f"Backpropagation through {name}, step by step",
+                  interval=float(interval), draw_options=draw_options)
 
 
-def steady(diagrams: list[Any]) -> None:
-    """Give every node its largest size over all the frames, so that boxes keep their size
-    and the layout holds still wherever only the numbers change (all the backward frames).
+def _shorter_hint(output: Node) -> str:
+    """How to play fewer steps: the options ``sg.draw`` offers (collapse groups, max_nodes)."""
+    from ..core.graph import topological_order
 
-    Graphviz takes a node's ``width``/``height`` as a minimum, so each frame gets them added
-    (the numbers inside a box may leave it a little room). Only boxes whose statement changes
-    from frame to frame need it, and each distinct statement is measured once: all of them
-    go into one graph, laid out once with pygraphviz (a player of 23 frames measures some 20
-    boxes instead of 23 whole frames). Without pygraphviz the frames are left as they are.
-    """
-    try:
-        import pygraphviz
-    except ImportError:
-        return
-    import graphviz
+    def outermost(node: Node) -> Any:
+        g = node.group
+        while g is not None and g.parent is not None:
+            g = g.parent
+        return g
 
-    variants: dict[str, list[str]] = {}  # node id -> its distinct statements, in frame order
-    for d in diagrams:
-        for name, attrs in _node_statements(d.digraph.body):
-            seen = variants.setdefault(name, [])
-            if attrs not in seen:
-                seen.append(attrs)
-    changing = [(name, attrs) for name, seen in variants.items() if len(seen) > 1 for attrs in seen]
-    if not changing:
-        return
-    first = diagrams[0].digraph
-    boxes = graphviz.Digraph("sizes", node_attr=first.node_attr)
-    boxes.body += [line for line in first.body if line.startswith("\tnode [")]  # top-level defaults
-    boxes.body += [f"\tm{i} [{attrs}]\n" for i, (_, attrs) in enumerate(changing)]
+    sizes: dict[str, int] = {}
+    for node in topological_order(output):
+        g = outermost(node)
+        if g is not None:
+            sizes[g.name] = sizes.get(g.name, 0) + 1
+    last = outermost(output)  # collapsing the output's own group would hide the output
+    biggest = sorted((name for name in sizes if last is None or name != last.name),
+                     key=lambda name: (-sizes[name], name))[:2]
+    how = (f"collapse groups, e.g. sg.player(out, collapse={biggest!r}), " if biggest else
+           "build parts of the graph inside `with sg.group('layer 1'):` and pass "
+           "collapse=['layer 1'], ")
+    return f"{how}or keep the boxes nearest the output with max_nodes=50, or mode='backward'."
+
+
+def _frame_pngs(plan: Plan, theme: Any, dpi: float) -> list[bytes]:
+    """Every frame as PNG from one layout: texts and colours change, positions do not."""
+    import pygraphviz
+
+    layout = plan.layout
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # Graphviz layout remarks
-        graph = pygraphviz.AGraph(string=boxes.source)
-        graph.layout(prog="osage")  # every engine sizes the nodes alike; osage is quickest
-    sizes: dict[str, tuple[float, float]] = {}
-    for i, (name, _) in enumerate(changing):
-        box = graph.get_node(f"m{i}")
-        w, h = float(box.attr["width"]), float(box.attr["height"])
-        old = sizes.get(name, (0.0, 0.0))
-        sizes[name] = (max(w, old[0]), max(h, old[1]))
-    for d in diagrams:
-        for name, (w, h) in sizes.items():
-            d.digraph.node(name, width=f"{w:.4f}", height=f"{h:.4f}")
-
-
-#: A node statement as the graphviz package writes it, one per line: ``\tn3 [label=... ]``
-#: (more tabs inside a cluster); edges (``n1 -> n2 [...]``) and defaults do not match.
-_NODE_STATEMENT = re.compile(r"^\t+(?!(?:graph|node|edge) )([A-Za-z_][A-Za-z_0-9]*) \[(.*)\]$")
-
-
-def _node_statements(body: list[str]) -> list[tuple[str, str]]:
-    """``(node id, attributes)`` of every node statement in a DOT body.
-
-    >>> _node_statements(['\\tn0 [label=x shape=box]\\n', '\\tn0 -> n1\\n', '\\tnode [fontsize=10]\\n'])
-    [('n0', 'label=x shape=box')]
-    """
-    found = []
-    for line in body:
-        m = _NODE_STATEMENT.match(line.rstrip("\n"))
-        if m:
-            found.append((m.group(1), m.group(2)))
-    return found
-
-
-def same_canvas(svgs: list[str]) -> list[str]:
-    """Give every SVG the size of the largest (blank space right and below), so that every
-    frame is drawn at the same scale and the diagram does not zoom in and out as it plays.
-
-    >>> same_canvas(['<svg width="10pt" height="4pt"\\n viewBox="0.00 0.00 10.00 4.00">',
-    ...              '<svg width="8pt" height="6pt"\\n viewBox="0.00 0.00 8.00 6.00">'])[1]
-    '<svg width="10pt" height="6pt" viewBox="0.00 0.00 10.00 6.00">'
-    """
-    sizes = [_SIZE.match(svg) for svg in svgs]
-    if not svgs or not all(sizes):
-        return svgs
-    width = max(float(m.group(1)) for m in sizes if m)
-    height = max(float(m.group(2)) for m in sizes if m)
-    head = f'<svg width="{width:g}pt" height="{height:g}pt" viewBox="0.00 0.00 {width:.2f} {height:.2f}"'
-    return [head + svg[m.end():] for svg, m in zip(svgs, sizes) if m]
-
-
-_SIZE = re.compile(r'<svg width="([0-9.]+)pt" height="([0-9.]+)pt"\s+viewBox="0\.00 0\.00 [0-9.]+ [0-9.]+"')
+        graph = pygraphviz.AGraph(string=layout.source)
+        graph.graph_attr["dpi"] = f"{dpi:g}"
+        graph.layout(prog="dot")
+    edges: dict[str, Any] = {}
+    for edge in graph.edges():
+        title = f"{edge[0]}->{edge[1]}"
+        k = sum(1 for key in edges if key.rsplit("#", 1)[0] == title)
+        edges[f"{title}#{k}"] = edge
+    label_attr = "xlabel" if any(e.attr.get("xlabel") for e in edges.values()) else "label"
+    shown: dict[str, str] = {}
+    hot_before: list[Any] = []
+    pngs = []
+    for i in range(len(plan.frames)):
+        for node_id, marked in layout.labels.items():
+            label = plan.dot_label(marked, i)
+            if shown.get(node_id) != label:
+                graph.get_node(node_id).attr["label"] = f"<{label}>"
+                shown[node_id] = label
+        for key, c in layout.edge_cells.items():
+            text = "".join(plan.cells[c].at(i))
+            if shown.get(key) != text and key in edges:
+                edges[key].attr[label_attr] = text
+                shown[key] = text
+        for element, saved in hot_before:
+            element.attr.update(saved)
+        hot_before = []
+        for h in plan.hot[i]:
+            dot_id = layout.dot_ids.get(h, "")
+            element = edges.get(dot_id) if "->" in dot_id else graph.get_node(dot_id) if dot_id else None
+            if element is None:
+                continue
+            keys = ("color", "penwidth", "fontcolor") if "->" in dot_id else ("color", "penwidth")
+            hot_before.append((element, {k: element.attr.get(k) or "" for k in keys}))
+            element.attr.update({k: "3" if k == "penwidth" else theme.highlight for k in keys})
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            pngs.append(graph.draw(format="png"))
+    return pngs
 
 
 def stepper(f: Any, mode: str = "both", **options: Any) -> Any:
@@ -298,7 +378,7 @@ def stepper(f: Any, mode: str = "both", **options: Any) -> Any:
 
 
 def _frame_html(frame: Frame) -> str:
-    return (f'<div class="sg-svg">{frame.svg}</div>'
+    return (f'<div class="sg-svg" style="overflow:auto;max-height:75vh">{frame.svg}</div>'
             f'<div class="sg-equation">$${html.escape(frame.latex)}$$</div>')
 
 
@@ -354,68 +434,197 @@ def _lines(text: str) -> list[str]:
 
 
 _CSS = """
-#ID{outline:none;font-family:system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2937}
-#ID .sg-controls{display:flex;align-items:center;gap:.4em;margin:.3em 0}
-#ID .sg-controls button{font-size:1em;padding:.15em .6em;cursor:pointer}
-#ID .sg-controls input[type=range]{flex:1;max-width:32em}
-#ID .sg-counter{font-variant-numeric:tabular-nums;min-width:5em}
-#ID .sg-svg{overflow-x:auto}
-#ID .sg-svg svg{max-width:100%;height:auto}
-#ID .sg-equation{font-family:"DejaVu Sans","Segoe UI Symbol",system-ui,sans-serif;font-size:1.1em;
-  margin:.5em 0;padding:.4em .6em;background:#f3f4f6;border-radius:4px;white-space:pre-wrap}
-#ID [hidden]{display:none}
+#ID{outline:none;font-family:system-ui,-apple-system,"Segoe UI",sans-serif;color:$$text;
+  background:$$background}
+#ID.sg-page{padding:.4em .8em;box-sizing:border-box}
+#ID.sg-page.sg-js{display:flex;flex-direction:column;height:100vh}
+#ID .sg-title{font-weight:600;font-size:1.1em;margin:.15em 0}
+#ID .sg-controls{display:flex;flex-wrap:wrap;align-items:center;gap:.35em;margin:.2em 0}
+#ID .sg-controls button{font-size:1em;padding:.1em .55em;cursor:pointer}
+#ID .sg-controls input[type=range]{flex:1;min-width:8em;max-width:30em}
+#ID .sg-counter{font-variant-numeric:tabular-nums;min-width:6em}
+#ID .sg-zoom{display:inline-flex;align-items:center;gap:.25em;margin-left:auto}
+#ID .sg-scale{font-variant-numeric:tabular-nums;min-width:3.2em;text-align:center}
+#ID .sg-equation{font-family:"DejaVu Sans","Segoe UI Symbol",system-ui,sans-serif;font-size:1.05em;
+  margin:.2em 0 .3em;padding:.35em .6em;border-left:4px solid $$highlight;background:$$cluster;
+  white-space:pre-wrap;min-height:1.3em}
+#ID .sg-view{overflow:auto;border:1px solid $$muted;border-radius:3px;background:$$background}
+#ID.sg-js .sg-view{cursor:grab;user-select:none;-webkit-user-select:none;max-height:75vh}
+#ID.sg-page.sg-js .sg-view{flex:1;min-height:0;max-height:none}
+#ID .sg-view.sg-dragging{cursor:grabbing}
+#ID .sg-view svg{display:block}
+#ID .sg-list ol{font-family:"DejaVu Sans","Segoe UI Symbol",system-ui,sans-serif;line-height:1.5}
+#ID [hidden]{display:none !important}
 """
 
 _JS = """
 (function () {
   var here = document.currentScript;  /* the same player shown twice has one id twice */
   var root = (here && here.closest(".sg-player")) || document.getElementById("%ID%");
-  if (!root) { return; }
-  var frames = root.querySelectorAll(".sg-frame");
-  var slider = root.querySelector("input[type=range]");
-  var counter = root.querySelector(".sg-counter");
-  var play = root.querySelector("[data-go=play]");
+  if (!root || root.classList.contains("sg-js")) { return; }
+  var data = JSON.parse(root.querySelector("script.sg-data").textContent);
+  var view = root.querySelector(".sg-view"), svg = view.querySelector("svg");
+  var controls = root.querySelector(".sg-controls"), equation = root.querySelector(".sg-equation");
+  var items = root.querySelectorAll("li.sg-step"), title = root.querySelector(".sg-title");
+  var slider = root.querySelector("input[type=range]"), counter = root.querySelector(".sg-counter");
+  var play = root.querySelector("[data-go=play]"), scale = root.querySelector(".sg-scale");
   var delay = parseInt(root.getAttribute("data-interval"), 10) || 1200;
-  var current = 0, timer = null;
-  function show(i) {
-    i = Math.max(0, Math.min(frames.length - 1, i));
-    frames[current].hidden = true;
-    frames[i].hidden = false;
-    current = i;
-    slider.value = String(i);
-    counter.textContent = (i + 1) + " / " + frames.length;
+  var page = root.classList.contains("sg-page"), heading = title.textContent;
+  var NS = "http://www.w3.org/2000/svg", NATURAL = 4 / 3, LEGIBLE = 10;
+  var cells = [], hots = [], shown = [], hotNow = [], current = 0, timer = null, zoom = NATURAL;
+  svg.querySelectorAll("[data-c]").forEach(function (el) { cells[+el.getAttribute("data-c")] = el; });
+  svg.querySelectorAll("[data-h]").forEach(function (el) {
+    var h = +el.getAttribute("data-h");
+    (hots[h] = hots[h] || []).push(el);
+  });
+  root.classList.add("sg-js");
+  controls.hidden = false;
+  equation.hidden = false;
+  root.querySelector(".sg-list").hidden = true;
+
+  function setText(el, plain, muted) {
+    while (el.firstChild) { el.removeChild(el.firstChild); }
+    if (plain) { el.appendChild(document.createTextNode(plain)); }
+    if (muted) {
+      var span = document.createElementNS(NS, "tspan");
+      span.setAttribute("class", "sg-nc");
+      span.setAttribute("fill", data.muted);
+      span.setAttribute("font-style", "italic");
+      span.textContent = muted;
+      el.appendChild(span);
+    }
   }
+  function stateAt(t, i) {  /* t: [frame, plain, muted, frame, ...]; the last state begun by i */
+    var k = 0;
+    for (var j = 3; j < t.length && t[j] <= i; j += 3) { k = j; }
+    return k;
+  }
+  function show(i) {
+    i = Math.max(0, Math.min(items.length - 1, i));
+    data.cells.forEach(function (t, c) {
+      var k = stateAt(t, i);
+      if (shown[c] !== k && cells[c]) { shown[c] = k; setText(cells[c], t[k + 1], t[k + 2]); }
+    });
+    hotNow.forEach(function (el) { el.classList.remove("sg-hot"); });
+    hotNow = [];
+    data.hot[i].forEach(function (h) {
+      (hots[h] || []).forEach(function (el) { el.classList.add("sg-hot"); hotNow.push(el); });
+    });
+    current = i;
+    equation.textContent = items[i].textContent;
+    title.textContent = heading + ": " + (data.kinds[i] === "f" ? "forward" : "backward") + " pass";
+    slider.value = String(i);
+    counter.textContent = (i + 1) + " / " + items.length;
+    keepInView(data.focus[i]);
+  }
+  function keepInView(h) {
+    var els = hots[h];
+    if (!els || !els.length) { return; }
+    var r = els[0].getBoundingClientRect(), v = view.getBoundingClientRect(), m = 16;
+    var left = v.left + view.clientLeft, top = v.top + view.clientTop;
+    var width = view.clientWidth, height = view.clientHeight;
+    if (r.left < left + m || r.right > left + width - m) {
+      view.scrollLeft += r.width > width - 2 * m ? r.left - left - m : (r.left + r.right - width) / 2 - left;
+    }
+    if (r.top < top + m || r.bottom > top + height - m) {
+      view.scrollTop += r.height > height - 2 * m ? r.top - top - m : (r.top + r.bottom - height) / 2 - top;
+    }
+  }
+
+  /* zoom: CSS pixels per unit of the SVG's viewBox (its points); 4/3 is the diagram's own size */
+  var box = svg.viewBox.baseVal, W = box.width, H = box.height, smallest = Infinity;
+  svg.querySelectorAll("text").forEach(function (t) {
+    var size = parseFloat(t.getAttribute("font-size"));
+    if (size > 0 && size < smallest) { smallest = size; }
+  });
+  if (!isFinite(smallest)) { smallest = 9; }
+  svg.removeAttribute("width");
+  svg.removeAttribute("height");
+  function setZoom(z, cx, cy) {
+    z = Math.max(0.05, Math.min(8, z));
+    if (cx === undefined) { cx = view.clientWidth / 2; cy = view.clientHeight / 2; }
+    var ux = (view.scrollLeft + cx) / zoom, uy = (view.scrollTop + cy) / zoom;
+    zoom = z;
+    svg.style.width = (W * z) + "px";
+    svg.style.height = (H * z) + "px";
+    view.scrollLeft = ux * z - cx;
+    view.scrollTop = uy * z - cy;
+    scale.textContent = Math.round(100 * z / NATURAL) + "%";
+  }
+  function fit() { return Math.min((view.clientWidth - 2) / W, (view.clientHeight - 2) / H); }
+  function legible() { return Math.min(NATURAL, Math.max(fit(), LEGIBLE / smallest)); }
+  if (!page) {  /* in a notebook: as tall as the diagram at a legible size, at most 75% of the window */
+    var wide = Math.min(NATURAL, Math.max((view.clientWidth - 2) / W, LEGIBLE / smallest));
+    view.style.height = Math.min(H * wide + 24, window.innerHeight * 0.75) + "px";
+  }
+  setZoom(legible(), 0, 0);
+
   function stop() {
     if (timer !== null) { clearInterval(timer); timer = null; }
     play.textContent = "\\u25b6 play";
   }
   function toggle() {
     if (timer !== null) { stop(); return; }
-    if (current === frames.length - 1) { show(0); }
+    if (current === items.length - 1) { show(0); }
     play.textContent = "\\u275a\\u275a pause";
     timer = setInterval(function () {
       show(current + 1);
-      if (current >= frames.length - 1) { stop(); }  /* the last frame: play turns back on */
+      if (current >= items.length - 1) { stop(); }  /* the last frame: play turns back on */
     }, delay);
   }
   var moves = {
     first: function () { stop(); show(0); },
     prev: function () { stop(); show(current - 1); },
     next: function () { stop(); show(current + 1); },
+    end: function () { stop(); show(items.length - 1); },
     play: toggle
+  };
+  var zooms = {
+    "in": function () { setZoom(zoom * 1.25); },
+    out: function () { setZoom(zoom / 1.25); },
+    fit: function () { setZoom(fit(), 0, 0); },
+    one: function () { setZoom(NATURAL); keepInView(data.focus[current]); }
   };
   root.querySelectorAll("button[data-go]").forEach(function (button) {
     button.addEventListener("click", function () { moves[button.getAttribute("data-go")](); });
   });
+  root.querySelectorAll("button[data-zoom]").forEach(function (button) {
+    button.addEventListener("click", function () { zooms[button.getAttribute("data-zoom")](); });
+  });
   slider.addEventListener("input", function () { stop(); show(parseInt(slider.value, 10)); });
   root.addEventListener("keydown", function (event) {
-    if (event.target === slider) { return; }  /* the slider moves itself */
-    var keys = {ArrowLeft: "prev", ArrowRight: "next", Home: "first", " ": "play"};
-    if (event.key === "End") { stop(); show(frames.length - 1); event.preventDefault(); return; }
+    if (event.target === slider || event.ctrlKey || event.metaKey || event.altKey) { return; }
+    var keys = {ArrowLeft: "prev", ArrowRight: "next", Home: "first", End: "end", " ": "play"};
+    var zoomKeys = {"+": "in", "=": "in", "-": "out", "0": "fit", "1": "one"};
     if (keys[event.key] && !(event.key === " " && event.target.tagName === "BUTTON")) {
       moves[keys[event.key]]();
       event.preventDefault();
+    } else if (zoomKeys[event.key]) {
+      zooms[zoomKeys[event.key]]();
+      event.preventDefault();
     }
   });
+  view.addEventListener("wheel", function (event) {  /* Ctrl + wheel (or a pinch) zooms */
+    if (!event.ctrlKey && !event.metaKey) { return; }
+    event.preventDefault();
+    var v = view.getBoundingClientRect();
+    setZoom(zoom * Math.exp(-event.deltaY * 0.002), event.clientX - v.left, event.clientY - v.top);
+  }, {passive: false});
+  var drag = null;  /* drag to pan */
+  view.addEventListener("pointerdown", function (event) {
+    if (event.button !== 0) { return; }
+    drag = {x: event.clientX, y: event.clientY, left: view.scrollLeft, top: view.scrollTop};
+    view.setPointerCapture(event.pointerId);
+    view.classList.add("sg-dragging");
+  });
+  view.addEventListener("pointermove", function (event) {
+    if (!drag) { return; }
+    view.scrollLeft = drag.left - (event.clientX - drag.x);
+    view.scrollTop = drag.top - (event.clientY - drag.y);
+  });
+  function release() { drag = null; view.classList.remove("sg-dragging"); }
+  view.addEventListener("pointerup", release);
+  view.addEventListener("pointercancel", release);
+  show(0);
 })();
 """
