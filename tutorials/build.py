@@ -36,7 +36,7 @@ def solutions() -> list[Path]:
     return sorted((HERE / "solutions").glob("[0-9][0-9]_*.ipynb"))
 
 
-def execute(nb: Any, cwd: str | Path, timeout: int = 180) -> Any:
+def execute(nb: Any, cwd: str | Path, timeout: int = 600) -> Any:
     """Run every cell of ``nb`` (an nbformat v4 notebook) in a fresh python3 kernel.
 
     Raises ``nbclient.exceptions.CellExecutionError`` (with the cell's source and
