@@ -1,5 +1,8 @@
 """mkdocs hooks (mkdocs.yml ``hooks:``): bring tutorials/ and assets/ into the site, draw the layers.
 
+Also copies MathJax into the site (see docs/javascripts/mathjax.js), so the tutorials'
+maths shows with no network.
+
 The tutorials and images stay where the repository keeps them (``tutorials/``, ``assets/``,
 read on GitHub as they are); this hook adds them to the site under the same paths, so a
 page links ``../tutorials/01_chain_rule.ipynb`` or ``../assets/backprop.gif``.
@@ -104,7 +107,20 @@ def on_files(files: Any, config: Any) -> Any:
             files.append(File(f"{folder}/{path.name}", str(ROOT), config["site_dir"],
                               config["use_directory_urls"]))
     files.append(File.generated(config, ARCHITECTURE_SVG, content=architecture_svg()))
+    files.append(File.generated(config, "javascripts/tex-svg-full.js", abs_src_path=mathjax_js()))
     return files
+
+
+def mathjax_js() -> str:
+    """MathJax 3's one-file build (TeX in, SVG out), from the django-static-mathjax package
+    (no Django needed: the package is MathJax's files); docs/javascripts/mathjax.js loads it."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("mathjax")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the docs need MathJax: pip install -e '.[docs]' (django-static-mathjax)")
+    return str(Path(next(iter(spec.submodule_search_locations))) / "static" / "mathjax" / "es5" /
+               "tex-svg-full.js")
 
 
 # Before mkdocs-jupyter's on_files, which turns the notebooks it finds into pages.
