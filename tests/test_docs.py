@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 PACKAGE = ROOT / "scalargraph"
@@ -108,3 +110,44 @@ def test_the_picture_renders() -> None:
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
     for name in ("cli", "learning", "teaching", "drawing", "checks", "parsing", "core", "errors"):
         assert f">{name}<" in svg
+
+
+# ------------------------------------------------------------ the built site, from disk
+SITE = ROOT / "site"
+LOADS = re.compile(r"<(?:script|img|iframe|source)\b[^>]*\bsrc=\"([^\"]+)\"|<link\b[^>]*\bhref=\"([^\"]+)\"")
+
+
+def built_pages() -> list[Path]:
+    """The pages of site/ as `make test` / `make docs` built them (skips when there are none)."""
+    index = SITE / "index.html"
+    if not index.exists() or index.stat().st_mtime < (ROOT / "mkdocs.yml").stat().st_mtime:
+        pytest.skip("no current site/: make docs builds it (make test builds it before pytest)")
+    # 404.html is for a web server (its links start at /); from disk it is never shown.
+    return sorted(p for p in SITE.rglob("*.html") if p.name != "404.html")
+
+
+def test_the_site_loads_nothing_from_the_network() -> None:
+    """Opened from disk with no network, every script, style sheet and image is in site/.
+
+    (nbconvert's notebook template also holds a script that imports Mermaid from a CDN
+    when a notebook has a Mermaid cell; the tutorials have none, so it fetches nothing.)"""
+    remote = []
+    for page in built_pages():
+        for match in LOADS.finditer(page.read_text(encoding="utf-8")):
+            url = match[1] or match[2]
+            if not url.strip() or re.match(r"(https?:)?//", url):   # "" loads nothing at all
+                remote.append((page.relative_to(SITE).as_posix(), url))
+    assert not remote, remote[:5]
+
+
+def test_every_link_of_the_site_opens_a_file() -> None:
+    """use_directory_urls: false, so a link is a file (a folder link would show a listing)."""
+    broken = []
+    for page in built_pages():
+        for href in re.findall(r"<a\b[^>]*\bhref=\"([^\"#?]+)", page.read_text(encoding="utf-8")):
+            if re.match(r"[a-z]+:", href):
+                continue
+            target = (page.parent / href).resolve()
+            if not target.is_file():
+                broken.append((page.relative_to(SITE).as_posix(), href))
+    assert not broken, broken[:5]
