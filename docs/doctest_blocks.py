@@ -50,6 +50,15 @@ def plain_roles(text: str) -> str:
 class DoctestBlocks(griffe.Extension):
     """Fence the doctests and flatten the reST roles of every docstring griffe loads."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.done: set[str] = set()
+
     def on_object(self, *, obj: griffe.Object, **kwargs: Any) -> None:
-        if obj.docstring is not None:
+        if obj.docstring is not None and obj.path not in self.done:
+            self.done.add(obj.path)
             obj.docstring.value = fence_doctests(plain_roles(obj.docstring.value))
+
+    def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:
+        """The top package (``scalargraph``) gets no ``on_object`` call of its own."""
+        self.on_object(obj=pkg)
