@@ -1,5 +1,7 @@
 """mkdocs hooks (mkdocs.yml ``hooks:``): bring tutorials/ and assets/ into the site, draw the layers.
 
+The solutions (tutorials/solutions/) are pages too, listed on a generated Solutions page.
+
 Also copies MathJax into the site (see docs/javascripts/mathjax.js), so the tutorials'
 maths shows with no network.
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import configparser
 import itertools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "scalargraph"
 LAYERS_SECTION = "importlinter:contract:layers"
 ARCHITECTURE_SVG = "architecture.svg"
+SOLUTIONS_INDEX = "tutorials/solutions/index.md"
 
 #: One line under each layer's name in the picture.
 ROLES = {
@@ -102,13 +106,41 @@ def on_files(files: Any, config: Any) -> Any:
     """Add tutorials/ and assets/ (as they are in the repository) and the layers picture."""
     from mkdocs.structure.files import File
 
-    for folder, pattern in (("tutorials", "*.ipynb"), ("tutorials", "README.md"), ("assets", "*")):
+    for folder, pattern in (("tutorials", "*.ipynb"), ("tutorials", "README.md"),
+                            ("tutorials/solutions", "*.ipynb"), ("assets", "*")):
         for path in sorted((ROOT / folder).glob(pattern)):
             files.append(File(f"{folder}/{path.name}", str(ROOT), config["site_dir"],
                               config["use_directory_urls"]))
+    files.append(File.generated(config, SOLUTIONS_INDEX, content=solutions_index()))
     files.append(File.generated(config, ARCHITECTURE_SVG, content=architecture_svg()))
     files.append(File.generated(config, "javascripts/tex-svg-full.js", abs_src_path=mathjax_js()))
     return files
+
+
+def solutions_index() -> str:
+    """A page listing tutorials/solutions/ (the repository has the folder, the site a page)."""
+    lines = ["# Solutions", "",
+             "Worked solutions to the exercises of each tutorial, kept apart from the lessons so",
+             "that the lessons show no answers. Try the exercise first.", ""]
+    for path in sorted((ROOT / "tutorials" / "solutions").glob("*.ipynb")):
+        lines.append(f"- [{path.stem.replace('_', ' ')}]({path.name})")
+    return "\n".join(lines) + "\n"
+
+
+def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
+    """tutorials/README.md links the folder ``solutions/``; on the site that is a page."""
+    if page.file.src_uri == "tutorials/README.md":
+        return markdown.replace("](solutions/)", "](solutions/index.md)")
+    return markdown
+
+
+FOLDER_LINK = re.compile(r'href="(?![a-z]+:|/|#)([^"#?]*/)"')
+
+
+def on_page_content(html: str, **kwargs: Any) -> str:
+    """A link to a folder (``solutions/`` in a notebook) opens its index page: from disk, a
+    folder would show a file listing (use_directory_urls is off)."""
+    return FOLDER_LINK.sub(r'href="\1index.html"', html)
 
 
 def mathjax_js() -> str:
