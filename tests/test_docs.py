@@ -53,6 +53,16 @@ def test_the_error_table_lives_in_the_docs_not_the_readme() -> None:
     assert len(row.findall((ROOT / "docs" / "errors.md").read_text(encoding="utf-8"))) >= 30
 
 
+def test_make_test_builds_the_site_strictly() -> None:
+    """`mkdocs build --strict --quiet` exits 0 with warnings (--quiet drops them before
+    --strict counts them), so the recipe must not be quiet."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile[makefile.index("\ntest:"):].split("\n\n")[0]
+    build = [line for line in recipe.splitlines() if "mkdocs build" in line]
+    assert len(build) == 1 and "--strict" in build[0], recipe
+    assert not re.search(r"\s(--quiet|-q)\b", build[0]), build[0]
+
+
 # ------------------------------------------------------------ the architecture picture
 def hooks() -> ModuleType:
     spec = importlib.util.spec_from_file_location("docs_hooks", ROOT / "docs" / "hooks.py")
