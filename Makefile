@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install -qq --disable-pip-version-check
 OUT    := demo-output
 
-.PHONY: demo test bench fuzz lint clean tutorials
+.PHONY: demo test docs bench fuzz lint clean tutorials
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "scalargraph needs Python 3.10 or newer; run: make PYTHON=python3.12 ...")'
@@ -16,7 +16,11 @@ $(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
 	@touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(PIP) -e ".[test]"
+	$(PIP) -e ".[test,docs]"
+	@touch $@
+
+$(VENV)/.installed-docs: $(VENV)/.installed
+	$(PIP) -e ".[docs]"
 	@touch $@
 
 $(VENV)/.installed-bench: $(VENV)/.installed
@@ -29,7 +33,14 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
+	@# no --quiet: mkdocs then drops its warnings before --strict counts them (exit 0)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 	$(BIN)/python -m pytest -q
+
+# The docs site (mkdocs.yml, docs/): site/index.html opens from disk, no server needed.
+docs: $(VENV)/.installed-docs
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 tutorials: $(VENV)/.installed-test
 	$(BIN)/python tutorials/build.py
@@ -45,4 +56,4 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) $(OUT) *.egg-info
+	rm -rf $(VENV) $(OUT) *.egg-info site

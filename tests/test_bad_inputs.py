@@ -1,6 +1,6 @@
 """The bad-input table: every mistake a user can make, its error, and a graph left as it was.
 
-The table lives in README.md (``## What can go wrong``); these tests run every row, so
+The table lives in docs/errors.md (the docs site's "What can go wrong"); these tests run every row, so
 the class and the start of the message shown there are the real ones, and check that
 the graph's values and gradients are exactly as before the error. More cases the table
 does not show (batches, a failed backward in the middle of a graph) follow it.
@@ -20,30 +20,26 @@ import pytest
 
 import scalargraph as sg
 
-README = Path(__file__).resolve().parent.parent / "README.md"
-SECTION = "## What can go wrong"
+TABLE = Path(__file__).resolve().parent.parent / "docs" / "errors.md"
 ROW = re.compile(r"^\| `(?P<code>[^`]+)`(?: \([^)]*\))? \| `(?P<cls>\w+)` \| `(?P<start>[^`]+)` \|$")
 
 
-def readme_rows() -> list[tuple[str, str, str]]:
-    """(code, class name, message start) for every row of the README's bad-input table."""
-    text = README.read_text(encoding="utf-8")
-    section = text[text.index(SECTION):]
-    section = section[:section.find("\n## ", 1)] if "\n## " in section[1:] else section
+def table_rows() -> list[tuple[str, str, str]]:
+    """(code, class name, message start) for every row of the bad-input table in docs/errors.md."""
     rows = []
-    for line in section.splitlines():
+    for line in TABLE.read_text(encoding="utf-8").splitlines():
         if line.startswith("| `"):
             match = ROW.match(line)
-            assert match, f"README row not in the form | `code` | `Class` | `message start` |: {line}"
+            assert match, f"docs/errors.md row not in the form | `code` | `Class` | `message start` |: {line}"
             rows.append((match["code"], match["cls"], match["start"]))
     return rows
 
 
-ROWS = readme_rows()
+ROWS = table_rows()
 
 
 def setting() -> dict[str, Any]:
-    """The graph every row starts from (as the README says)."""
+    """The graph every row starts from (as docs/errors.md says)."""
     x, y = sg.Node(3.0, name="x"), sg.Node(-4.0, name="y")
     f = x * y + sg.sigmoid(x)
     g = sg.Graph(f)
@@ -63,12 +59,12 @@ def _exception_class(name: str) -> type[BaseException]:
 
 
 @pytest.mark.parametrize("code,cls,start", ROWS, ids=[code for code, _, _ in ROWS])
-def test_readme_row(code, cls, start, tmp_path, monkeypatch):
+def test_table_row(code, cls, start, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # relative paths in the rows land here; nothing may be written
     ns = setting()
     before = state(ns["g"])
     expected = _exception_class(cls)
-    expression = compile(code, "<README.md>", "eval")  # the project's own README, not user input
+    expression = compile(code, "<docs/errors.md>", "eval")  # the project's own docs, not user input
     if issubclass(expected, Warning):
         with pytest.warns(expected) as record:
             eval(expression, ns)
@@ -105,7 +101,7 @@ def test_every_error_class_is_also_the_builtin_a_user_expects():
         assert issubclass(cls, sg.ScalargraphError) and issubclass(cls, builtin), cls
 
 
-# --------------------------------------------------------- beyond the README table
+# ------------------------------------------------------------- beyond the table
 def _batch_graph() -> tuple[sg.Graph, sg.Node, sg.Node]:
     x = sg.Node(np.array([0.5, 1.0, 2.0]), name="x")
     a = sg.Param(1.5, name="a")

@@ -179,8 +179,8 @@ def test_an_image_is_rendered_once_until_the_dot_changes(monkeypatch):
 
 @pytest.mark.parametrize("name", ["cs231n_staged", "sigmoid_neuron", "param_attached"])
 def test_committed_asset_images_show_what_draw_shows_now(name):
-    """The README's images in assets/ are current: same texts (values, gradients, derivatives).
-    Regenerate with the command in the README's Diagrams section."""
+    """The images in assets/ (README and docs) are current: same texts (values, gradients,
+    derivatives). Regenerate with the command in docs/guide/diagrams.md."""
     from scalargraph import examples
 
     ex = getattr(examples, name)()
