@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from .checks.gradcheck import GradcheckResult, gradcheck
 from .checks.per_node import check_nodes
+from .core.define import define_op, forget_op
 from .core.functions import (
     CALLABLES,
     abs,
@@ -38,7 +39,6 @@ from .core.functions import (
     sum,
     tanh,
 )
-from .core.define import define_op, forget_op
 from .core.graph import BackwardStats, Graph, topological_order
 from .core.node import Constant, Group, Node, Param, group, set_display
 from .core.ops import OPS, Op

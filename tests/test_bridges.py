@@ -136,7 +136,7 @@ class LectureValue:
 
 
 def test_the_lectures_neuron_both_ways():
-    V = LectureValue  # noqa: N806
+    V = LectureValue
     x1, x2, w1, w2 = V(2.0, label="x1"), V(0.0, label="x2"), V(-3.0, label="w1"), V(1.0, label="w2")
     b = V(6.8813735870195432, label="b")
     n = x1 * w1 + x2 * w2 + b

@@ -69,5 +69,5 @@ def test_unsupported_ufuncs_say_what_works():
     with pytest.raises(sg.OperandTypeError, match=r"np.exp with out= does not work"):
         np.exp(x, out=np.zeros(1))
     with pytest.raises(TypeError, match="Nodes are not ordered"):
-        np.array([1.0]) < x  # noqa: B015
+        np.array([1.0]) < x
     assert (np.array([1.0]) == x) is False and (np.array([1.0]) != x) is True

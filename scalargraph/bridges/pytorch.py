@@ -38,9 +38,7 @@ __all__ = ["Comparison", "compare", "from_torch"]
 _IDENTITY = {"CloneBackward0", "AliasBackward0", "ToCopyBackward0", "ViewBackward0",
              "ReshapeAliasBackward0", "UnsafeViewBackward0", "SqueezeBackward0", "SqueezeBackward1",
              "UnsqueezeBackward0", "ExpandBackward0", "PermuteBackward0", "TBackward0"}
-#: Backward functions whose op has another name in the table.
-_RENAMED = {"RsubBackward0": "sub", "RsubBackward1": "sub", "ReciprocalBackward0": "div",
-            "PowBackward0": "pow", "PowBackward1": "pow", "PowBackward2": "pow"}
+
 
 
 def _torch() -> Any:
@@ -215,7 +213,7 @@ def _item(fn: Any, inputs: list[Any], order: list[_Item]) -> _Item:
         return _Item(fn, "identity", inputs[:1])
     if kind in ("AddBackward0", "AddBackward1", "SubBackward0", "SubBackward1"):
         op = "add" if base == "Add" else "sub"
-        a, b = (inputs + [None])[:2]
+        a, b = ([*inputs, None])[:2]
         alpha = _saved(fn, "_saved_alpha") or 1.0
         b = times(b, alpha) if b is not None else _Unknown(f"the number in {kind}")
         return _Item(fn, op, [a, b])
@@ -225,7 +223,7 @@ def _item(fn: Any, inputs: list[Any], order: list[_Item]) -> _Item:
         return _Item(fn, "sub", [other, a])
     if kind in ("MulBackward0", "MulBackward1", "DivBackward0", "DivBackward1",
                 "MaximumBackward0", "MinimumBackward0"):
-        a, b = (inputs + [None])[:2]
+        a, b = ([*inputs, None])[:2]
         a = a if a is not None else _saved(fn, "_saved_self")
         b = b if b is not None else _saved(fn, "_saved_other")
         return _Item(fn, {"Mul": "mul", "Div": "div"}.get(base, base.lower()), [a, b])
@@ -240,8 +238,8 @@ def _item(fn: Any, inputs: list[Any], order: list[_Item]) -> _Item:
     if kind == "PowBackward2":
         return _Item(fn, "pow", [_saved(fn, "_saved_self"), inputs[0]])
     name = base.lower()
-    op = OPS.get(name)
-    if op is None or len(inputs) != op.arity or None in inputs:
+    entry = OPS.get(name)
+    if entry is None or len(inputs) != entry.arity or None in inputs:
         known = ", ".join(sorted({*OPS} - {"heaviside"}))
         raise ConversionError(
             f"from_torch: {kind} has no counterpart in the op table (the ops are {known}). "
@@ -434,7 +432,7 @@ def compare(output: Any, names: Mapping[Any, Any] | None = None) -> Comparison:
     graph.backward()
     by_id = {id(n): n for n in graph.inputs}
     rows = []
-    for (tensor, leaf), grad in zip(pairs, theirs):
+    for (_tensor, leaf), grad in zip(pairs, theirs):
         ours = by_id.get(id(leaf))
         ours = leaf if ours is None else ours
         rows.append(_Row(leaf.name or "?", leaf.value, ours.grad if ours.grad is not None else 0.0,

@@ -325,7 +325,8 @@ def _check_derivatives(op: Op, asked: bool) -> None:
                 problems.append(f"d/d input {k + 1} fails at {point}: {err}")
                 continue
             numeric = _central(op, point, k)
-            if numeric is not None and abs(analytic - numeric) > 1e-6 + 1e-4 * max(abs(analytic), abs(numeric)):
+            tolerance = 1e-6 + 1e-4 * max(abs(analytic), abs(numeric or 0.0))
+            if numeric is not None and abs(analytic - numeric) > tolerance:
                 problems.append(f"d/d input {k + 1} at {point}: your derivative gives {analytic:.8g}, "
                                 f"central differences {numeric:.8g}")
     if checked == 0:

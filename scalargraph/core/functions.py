@@ -25,8 +25,8 @@ from .ops import FUNCTIONS, OPS, UFUNCS, Op, fill
 
 __all__ = [
     "NODES",
-    "array_ufunc",
     "abs",
+    "array_ufunc",
     "cos",
     "exp",
     "heaviside",
@@ -141,7 +141,8 @@ def array_ufunc(ufunc: Any, method: str, args: tuple[Any, ...], kwargs: dict[str
             f"function define your own op with sg.define_op({name!r}, forward, derivatives)")
     out = kwargs.pop("out", None)
     if method != "__call__" or kwargs or (out is not None and (len(out) != 1 or out[0] is not args[0])):
-        what = f"np.{name}.{method}" if method != "__call__" else f"np.{name} with {', '.join(kwargs) or 'out'}="
+        what = (f"np.{name}.{method}" if method != "__call__"
+                else f"np.{name} with {', '.join(kwargs) or 'out'}=")
         raise OperandTypeError(f"{what} does not work on Nodes: call np.{name}(...) on Nodes and numbers "
                                "only (a Node batch is reduced with sg.sum or sg.mean)")
     # ``array += node`` passes out=(array,): like Python's own fallback, the name is rebound

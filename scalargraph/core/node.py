@@ -16,7 +16,6 @@ its inputs, so the graph can later be re-evaluated and differentiated.
 
 from __future__ import annotations
 
-import difflib
 import math
 import sys
 from collections.abc import Callable
@@ -219,9 +218,6 @@ class Node:
 
         return array_ufunc(ufunc, method, args, kwargs)
 
-    def __getattr__(self, name: str) -> Any:
-        # Reached only for a missing attribute: an unset slot (quietly), or a misspelling.
-        raise AttributeError(name if name[:1] == "_" else _no_attribute(name), name=name)
 
     def named(self, name: str) -> Node:
         """Give this node a name (shown on diagrams and in steps); returns the node.
@@ -386,17 +382,6 @@ def add_method(op: Op) -> None:
 for _op in FUNCTIONS.values():
     if _op.arity == 1:
         add_method(_op)
-
-
-def _no_attribute(name: str) -> str:
-    """The AttributeError message for ``node.<name>``: the closest op or field, by spelling."""
-    ops = sorted(n for n, op in OPS.items() if op.arity == 1 and op.function)
-    fields = ["backward", "data", "grad", "group", "inputs", "is_leaf", "label", "name", "named",
-              "op", "value"]
-    close = difflib.get_close_matches(name, ops + fields, n=1, cutoff=0.6)
-    hint = f" Did you mean .{close[0]}{'()' if close[0] in ops else ''}?" if close else ""
-    return (f"'Node' object has no attribute {name!r}.{hint} Every one-input op is a method: "
-            f"{', '.join(f'.{n}()' for n in ops)}; two-input ops are functions (sg.maximum(a, b))")
 
 
 def _same_name(name: str | None, label: str | None) -> str | None:
