@@ -37,8 +37,11 @@ def test_micrograd_package_graph_gives_micrograds_gradients():
     for _ in range(3):  # the set order of _prev must not matter: the same result every time
         f = sg.from_micrograd(g, names={a: "a", b: "b"})
         assert f.value == g.data
-        assert sg.Graph(f).backward() == {"a": a.grad, "b": b.grad}
-    assert (a.grad, b.grad) == (138.83381924198252, 645.5772594752186)
+        assert sg.Graph(f).backward() == {"a": 138.83381924198252, "b": 645.5772594752186}
+    # micrograd accumulates in the order of a set, which changes from run to run: its own
+    # gradients agree with these to the last bit or two (645.5772594752187 in some runs).
+    assert (a.grad, b.grad) == (pytest.approx(138.83381924198252, rel=1e-14),
+                                pytest.approx(645.5772594752186, rel=1e-14))
 
 
 def test_unnamed_leaves_become_inputs_or_constants():
@@ -49,7 +52,8 @@ def test_unnamed_leaves_become_inputs_or_constants():
     # the only constants are the exponents of b**3, e**2 and 10.0 / f = 10.0 * f**-1
     assert sorted(c.value for c in everything.constants) == [-1.0, 2.0, 3.0]
     grads = everything.backward()
-    assert (grads["x0"], grads["x1"]) == (a.grad, b.grad)
+    assert (grads["x0"], grads["x1"]) == (138.83381924198252, 645.5772594752186)
+    assert (grads["x0"], grads["x1"]) == (pytest.approx(a.grad, rel=1e-14), pytest.approx(b.grad, rel=1e-14))
     named = sg.Graph(sg.from_micrograd(g, names={a: "a", b: "b"}))
     assert named.names == ["a", "b"] and len(named.constants) == 3 + len(everything.inputs) - 2
     constants = sg.Graph(sg.from_micrograd(g, unnamed="constant"))
@@ -251,3 +255,9 @@ def test_torch_maps_your_own_op():
         assert result.ok and result.node.inputs[0].op.name == "softplus"
     finally:
         forget_op("softplus")
+
+
+def test_without_torch_the_error_says_how_to_install(monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "torch", None)  # import torch now fails
+    with pytest.raises(sg.MissingDependencyError, match=r"pip install torch==2.13.0"):
+        sg.from_torch(object())

@@ -10,8 +10,10 @@ to run; the order is recovered from the ``_backward`` closure (its ``self`` and
 >>> from micrograd.engine import Value
 >>> a, b = Value(-4.0), Value(2.0)
 >>> f = sg.from_micrograd((a * b + b ** 3).relu(), names={a: "a", b: "b"})
->>> f.value, f.op.name, [n.name or n.op.name for n in sg.Graph(f).nodes][:4]
-(0.0, 'relu', ['a', 'b', 'mul', 'b'])
+>>> f.value, f.op.name, [n.name or n.op.name for n in sg.Graph(f).nodes if n.op or n.name]
+(0.0, 'relu', ['a', 'b', 'mul', 'pow', 'add', 'relu'])
+>>> sg.Graph(f).backward()       # d relu(ab + b³) at ab + b³ = 0: relu'(0) = 0, as in micrograd
+{'a': 0.0, 'b': 0.0}
 """
 
 from __future__ import annotations
