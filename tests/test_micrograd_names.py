@@ -96,3 +96,26 @@ def test_reflected_operators_and_in_place_forms():
     assert y is not x and y.value == 1.0 and x.value == 3.0  # a new node each time, as micrograd
     y.backward()
     assert x.grad == 2 * 1.0 * 2 / 7  # d/dx ((2(x + 1) - 1) / 7)² at x = 3
+
+
+def test_the_lectures_draw_dot_walk_works_on_nodes():
+    # trace() from the lecture's draw_dot, verbatim: it reads _prev, _op, data, grad, label.
+    def trace(root):
+        nodes, edges = set(), set()
+
+        def build(v):
+            if v not in nodes:
+                nodes.add(v)
+                for child in v._prev:
+                    edges.add((child, v))
+                    build(child)
+        build(root)
+        return nodes, edges
+
+    a, b = sg.Node(2.0, label="a"), sg.Node(-3.0, label="b")
+    e = (a * b).named("e")
+    d = (e + a).named("d")
+    nodes, edges = trace(d)
+    assert {n.label for n in nodes} == {"a", "b", "e", "d"}
+    assert edges == {(a, e), (b, e), (e, d), (a, d)}
+    assert (d._op, e._op, a._op) == ("+", "×", "")

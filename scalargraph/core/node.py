@@ -211,6 +211,16 @@ class Node:
     def label(self, label: str | None) -> None:
         self.name = _same_name(None, label)
 
+    @property
+    def _prev(self) -> set[Node]:
+        """The inputs as a set, as micrograd keeps them (the lecture's ``draw_dot`` reads it)."""
+        return set(self.inputs)
+
+    @property
+    def _op(self) -> str:
+        """The op's diagram symbol, '' for a leaf: micrograd's ``_op`` (``draw_dot`` shows it)."""
+        return self.op.symbol if self.op is not None else ""
+
     def __array_ufunc__(self, ufunc: Any, method: str, *args: Any, **kwargs: Any) -> Any:
         """numpy functions on Nodes build graph nodes: ``np.exp(x)`` is ``sg.exp(x)``; an array
         with a Node is a Node batch (:func:`scalargraph.core.functions.array_ufunc`)."""
