@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 from .checks.gradcheck import GradcheckResult, gradcheck
 from .checks.per_node import check_nodes
+from .core.define import define_op, forget_op
 from .core.functions import (
+    CALLABLES,
     abs,
     cos,
     exp,
@@ -44,6 +46,8 @@ from .errors import (
     ArityError,
     BackwardError,
     BatchShapeError,
+    ConversionError,
+    DerivativeMismatchWarning,
     DomainError,
     InputError,
     MissingDependencyError,
@@ -80,6 +84,8 @@ _LAZY: dict[str, str] = {
     "backward_paths": ".teaching.paths", "cost": ".teaching.paths",
     "jvp": ".core.jvp", "grad": ".core.grad",                           # core, less used
     "parse": ".parsing.parser",                                         # parsing
+    "from_micrograd": ".bridges.micrograd", "from_torch": ".bridges.pytorch",  # bridges
+    "compare": ".bridges.pytorch", "Comparison": ".bridges.pytorch",
 }
 # Subpackages reachable as attributes: sg.nn, sg.plot, sg.examples (they live in learning/).
 # No subpackage is named like a public function (drawing/ holds draw): importing a
@@ -88,12 +94,13 @@ _SUBMODULES = {"nn": ".learning.nn", "plot": ".learning.plot", "examples": ".lea
 
 __all__ = [
     "Node", "Param", "Constant", "Graph", "BackwardStats", "topological_order",
-    "group", "Group", "gradcheck", "GradcheckResult", "check_nodes", "OPS", "Op",
+    "group", "Group", "gradcheck", "GradcheckResult", "check_nodes", "OPS", "Op", "define_op",
+    "forget_op",
     "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs",
     "maximum", "minimum", "heaviside", "sign", "sum", "mean",
     "ScalargraphError", "DomainError", "OperandTypeError", "ArityError", "InputError",
     "BatchShapeError", "BackwardError", "ParseError", "MissingDependencyError", "RenderError",
-    *_LAZY,
+    "DerivativeMismatchWarning", "ConversionError", *_LAZY,
 ]
 
 
@@ -102,6 +109,8 @@ def __getattr__(name: str) -> Any:
         value = getattr(importlib.import_module(_LAZY[name], __name__), name)
     elif name in _SUBMODULES:
         value = importlib.import_module(_SUBMODULES[name], __name__)
+    elif name in CALLABLES:  # your own op (sg.define_op): looked up anew, it may be redefined
+        return CALLABLES[name]
     else:
         raise AttributeError(f"module 'scalargraph' has no attribute {name!r}")
     globals()[name] = value

@@ -18,6 +18,8 @@ __all__ = [
     "ArityError",
     "BackwardError",
     "BatchShapeError",
+    "ConversionError",
+    "DerivativeMismatchWarning",
     "DomainError",
     "InputError",
     "MissingDependencyError",
@@ -60,9 +62,19 @@ class ParseError(ScalargraphError, ValueError):
     """An expression string that the parser does not accept."""
 
 
+class ConversionError(ScalargraphError, ValueError):
+    """A graph from another library (micrograd, PyTorch) that cannot be rebuilt as Nodes,
+    e.g. an op the table has no counterpart for."""
+
+
 class MissingDependencyError(ScalargraphError, ImportError):
     """An optional package is needed for this feature; the message says how to install it."""
 
 
 class RenderError(ScalargraphError, RuntimeError):
     """A diagram could not be rendered or saved."""
+
+
+class DerivativeMismatchWarning(UserWarning):
+    """An op's derivatives disagree with central differences of its forward function
+    (``sg.define_op`` checks a few points when the op is defined)."""

@@ -19,13 +19,14 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
-from ..errors import ArityError
+from ..errors import ArityError, OperandTypeError
 from .node import Node, apply, operand
-from .ops import FUNCTIONS, Op, fill
+from .ops import FUNCTIONS, OPS, UFUNCS, Op, fill
 
 __all__ = [
     "NODES",
     "abs",
+    "array_ufunc",
     "cos",
     "exp",
     "heaviside",
@@ -102,7 +103,52 @@ NODES = SimpleNamespace(
 )
 
 
+#: Every function by name: the built-in ones above, and own ops (``sg.define_op``) added.
+CALLABLES: dict[str, Callable[..., Node]] = {name: globals()[name] for name in FUNCTIONS}
+
+
 def by_name() -> dict[str, Callable[..., Node]]:
-    """Every function by name, for the parser and the CLI."""
-    return {name: globals()[name] for name in FUNCTIONS}
+    """Every function callable in expressions, by name, for the parser and the CLI."""
+    return {name: CALLABLES[name] for name in FUNCTIONS}
+
+
+def array_ufunc(ufunc: Any, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """numpy's ``__array_ufunc__`` protocol for Nodes: the ufunc as the table's op.
+
+    ``np.exp(x)`` is ``sg.exp(x)``; an array on either side of an operator with a Node
+    makes a Node batch, as the operator does (``array * x`` is ``Node(array) * x``).
+
+    >>> import numpy as np, scalargraph as sg
+    >>> x = sg.Node(0.0, name="x")
+    >>> np.exp(x).value, np.maximum(x, 2).op.name, (np.array([1.0, 2.0]) * x).value.tolist()
+    (1.0, 'maximum', [0.0, 0.0])
+    >>> np.arctan(x)
+    Traceback (most recent call last):
+    ...
+    scalargraph.errors.OperandTypeError: np.arctan does not work on Nodes: ...
+    """
+    name = getattr(ufunc, "__name__", str(ufunc))
+    if name in ("equal", "not_equal") and method == "__call__":  # array == node: as Python's
+        return (name == "not_equal") ^ (args[0] is args[1])  # fallback, Node identity
+    if name in ("less", "less_equal", "greater", "greater_equal"):
+        return next(a for a in args if isinstance(a, Node))._compare(None)  # "not ordered"
+    op = OPS.get(UFUNCS.get(name, ""))
+    supported = ", ".join(f"np.{u}" for u in sorted(UFUNCS))
+    if op is None and name != "positive":
+        raise OperandTypeError(
+            f"np.{name} does not work on Nodes: the op table has no {name}. The numpy functions "
+            f"that build graph nodes are {supported}, np.positive, np.sum and np.mean; for another "
+            f"function define your own op with sg.define_op({name!r}, forward, derivatives)")
+    out = kwargs.pop("out", None)
+    if method != "__call__" or kwargs or (out is not None and (len(out) != 1 or out[0] is not args[0])):
+        what = (f"np.{name}.{method}" if method != "__call__"
+                else f"np.{name} with {', '.join(kwargs) or 'out'}=")
+        raise OperandTypeError(f"{what} does not work on Nodes: call np.{name}(...) on Nodes and numbers "
+                               "only (a Node batch is reduced with sg.sum or sg.mean)")
+    # ``array += node`` passes out=(array,): like Python's own fallback, the name is rebound
+    # to the new Node batch (the array itself cannot hold a Node).
+    if op is None:  # np.positive
+        return operand(args[0], "np.positive")
+    where = f"np.{name}()"
+    return apply(op, *(operand(a, where) for a in args))
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..errors import BatchShapeError, DomainError, InputError, OperandTypeError
 from .namespaces import MATH, numpy_namespace
-from .ops import OPS, Op
+from .ops import FUNCTIONS, OPS, Op
 
 __all__ = ["Constant", "Group", "Node", "Param", "apply", "as_value", "group", "operand", "set_display"]
 
@@ -159,7 +159,6 @@ class Node:
     # ``_trainable`` is set (True) on Params only: an empty slot reads as "not a Param"
     # (see :class:`Param`), and op nodes are made without one more store each.
     __slots__ = ("_a", "_b", "_trainable", "grad", "group", "name", "op", "value")
-    __array_ufunc__ = None  # numpy defers to Node: array * node is a Node, not an object array
 
     value: Any
     grad: Any
@@ -170,7 +169,9 @@ class Node:
     _b: Node | None
     _trainable: bool  # set on Params only
 
-    def __init__(self, value: Any, name: str | None = None) -> None:
+    def __init__(self, value: Any, name: str | None = None, *, label: str | None = None) -> None:
+        if label is not None:  # micrograd's name for it: Value(2.0, label="a")
+            name = _same_name(name, label)
         if name is not None and not isinstance(name, str):
             raise InputError(f"a node's name must be a string, got {type(name).__name__} {name!r}")
         self.value = as_value(value, name)
@@ -190,6 +191,43 @@ class Node:
     @property
     def is_leaf(self) -> bool:
         return self.op is None
+
+    # The micrograd lecture's names for the same fields: ``v.data``, ``v.label``.
+    @property
+    def data(self) -> Any:
+        """``value``, as micrograd calls it (settable: ``p.data -= 0.1 * p.grad``)."""
+        return self.value
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        self.value = as_value(value, self.name)
+
+    @property
+    def label(self) -> str | None:
+        """``name``, as the micrograd lecture calls it (settable: ``e.label = "e"``)."""
+        return self.name
+
+    @label.setter
+    def label(self, label: str | None) -> None:
+        self.name = _same_name(None, label)
+
+    @property
+    def _prev(self) -> set[Node]:
+        """The inputs as a set, as micrograd keeps them (the lecture's ``draw_dot`` reads it)."""
+        return set(self.inputs)
+
+    @property
+    def _op(self) -> str:
+        """The op's diagram symbol, '' for a leaf: micrograd's ``_op`` (``draw_dot`` shows it)."""
+        return self.op.symbol if self.op is not None else ""
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *args: Any, **kwargs: Any) -> Any:
+        """numpy functions on Nodes build graph nodes: ``np.exp(x)`` is ``sg.exp(x)``; an array
+        with a Node is a Node batch (:func:`scalargraph.core.functions.array_ufunc`)."""
+        from .functions import array_ufunc  # functions.py imports this module
+
+        return array_ufunc(ufunc, method, args, kwargs)
+
 
     def named(self, name: str) -> Node:
         """Give this node a name (shown on diagrams and in steps); returns the node.
@@ -299,8 +337,8 @@ class Param(Node, metaclass=_Trainable):
 
     __slots__ = ()
 
-    def __new__(cls, value: Any, name: str | None = None) -> Param:
-        node = Node(value, name)
+    def __new__(cls, value: Any, name: str | None = None, *, label: str | None = None) -> Param:
+        node = Node(value, name, label=label)
         node._trainable = True
         return node  # type: ignore[return-value]  # a Node marked trainable, see above
 
@@ -326,6 +364,44 @@ def set_display(show: Callable[..., Any] | None) -> None:
     global _DISPLAY
     _DISPLAY = show
 
+
+
+def _method(op: Op) -> Callable[..., Node]:
+    """``x.relu()``, ``x.exp()`` ...: the table's one-input functions as methods, as in micrograd.
+
+    numpy's ``np.sum(x)`` / ``np.mean(x)`` call ``x.sum(axis=None, out=None)``: those keywords
+    are accepted when they ask for nothing."""
+
+    def method(self: Node, **numpy: Any) -> Node:
+        if any(v is not None for v in numpy.values()):
+            raise InputError(f"{op.name}() on a Node takes no {', '.join(numpy)}: "
+                             "a batch is reduced whole, to one number")
+        return apply(op, self)
+
+    method.__name__ = op.name
+    method.__qualname__ = f"Node.{op.name}"
+    method.__doc__ = f"``sg.{op.name}(self)``: {op.text.replace('‹a›', 'self')} as a new node."
+    return method
+
+
+def add_method(op: Op) -> None:
+    """Give Node the method ``op.name`` (a one-input op), as for every one in the table."""
+    setattr(Node, op.name, _method(op))
+
+
+for _op in FUNCTIONS.values():
+    if _op.arity == 1:
+        add_method(_op)
+
+
+def _same_name(name: str | None, label: str | None) -> str | None:
+    """``label=`` (micrograd's word) as a name: '' means none; given with ``name``, the same."""
+    label = label or None
+    if name is not None and label is not None and name != label:
+        raise InputError(f"a node has one name: got name={name!r} and label={label!r}; give one")
+    if label is not None and not isinstance(label, str):
+        raise InputError(f"a node's label must be a string, got {type(label).__name__} {label!r}")
+    return label if label is not None else name
 
 
 def _kind_name(node: object) -> str:

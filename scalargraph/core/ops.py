@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["FUNCTIONS", "OPS", "Op", "fill"]
+__all__ = ["BUILTIN", "FUNCTIONS", "OPS", "UFUNCS", "Op", "fill", "register", "unregister"]
 
 Fn = Callable[..., Any]
 
@@ -211,3 +211,39 @@ OPS: dict[str, Op] = {op.name: op for op in _TABLE}
 
 #: The ops a user calls as functions: ``sg.exp(x)``, and ``exp(x)`` in an expression.
 FUNCTIONS: dict[str, Op] = {op.name: op for op in _TABLE if op.function}
+
+#: The names of the built-in ops (the table above). Own ops (``sg.define_op``) join
+#: ``OPS``, and ``FUNCTIONS`` when asked to, through :func:`register`.
+BUILTIN: frozenset[str] = frozenset(OPS)
+
+#: numpy ufuncs (by ``ufunc.__name__``) that build a node of the op named when given a Node:
+#: ``np.exp(x)`` is ``sg.exp(x)``, ``np.maximum(x, 0)`` is ``sg.maximum(x, 0)``.
+UFUNCS: dict[str, str] = {
+    "add": "add", "subtract": "sub", "multiply": "mul", "divide": "div", "true_divide": "div",
+    "negative": "neg", "power": "pow", "float_power": "pow",
+    "exp": "exp", "log": "log", "sqrt": "sqrt", "sin": "sin", "cos": "cos", "tanh": "tanh",
+    "absolute": "abs", "fabs": "abs", "sign": "sign", "heaviside": "heaviside",
+    "maximum": "maximum", "minimum": "minimum", "fmax": "maximum", "fmin": "minimum",
+}
+
+
+def register(op: Op, ufunc: str | None = None) -> None:
+    """Add (or replace) an own op in the table; a built-in op cannot be replaced."""
+    if op.name in BUILTIN:
+        raise ValueError(f"{op.name!r} is a built-in op")
+    unregister(op.name)
+    OPS[op.name] = op
+    if op.function:
+        FUNCTIONS[op.name] = op
+    if ufunc:
+        UFUNCS[ufunc] = op.name
+
+
+def unregister(name: str) -> None:
+    """Remove an own op (and its ufunc) from the table; the built-in ops stay."""
+    if name in BUILTIN:
+        raise ValueError(f"{name!r} is a built-in op")
+    OPS.pop(name, None)
+    FUNCTIONS.pop(name, None)
+    for key in [k for k, v in UFUNCS.items() if v == name]:
+        del UFUNCS[key]

@@ -206,7 +206,9 @@ def _check_call(node: ast.Call, bad: Any) -> None:
                   f"{', '.join(FUNCTIONS)}", rank=1)
         return
     if node.func.id not in FUNCTIONS:
-        bad(node, f"unknown function {node.func.id!r}; the functions are {', '.join(FUNCTIONS)}")
+        own = (f" ({node.func.id} is your own op: define it with parse=True to call it here)"
+               if node.func.id in OPS else "")
+        bad(node, f"unknown function {node.func.id!r}{own}; the functions are {', '.join(FUNCTIONS)}")
         return
     op = FUNCTIONS[node.func.id]
     if node.keywords:

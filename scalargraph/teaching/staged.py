@@ -39,6 +39,7 @@ from ..core.graph import Graph
 from ..core.labels import as_graph, labels
 from ..core.node import Constant, Node, Param
 from ..core.ops import fill
+from ..errors import InputError
 
 __all__ = ["StagedCode", "staged_code"]
 
@@ -104,6 +105,10 @@ def staged_code(f: Any) -> StagedCode:
     True
     """
     graph = as_graph(f, "staged_code")
+    for node in graph.nodes:
+        if node.op is not None and not node.op.code:  # an own op defined without its source
+            raise InputError(f"staged_code: the op {node.op.name!r} has no Python source; define it "
+                             "with code= and dcode= (sg.define_op) to print it as code")
     names = _identifiers(graph)
     grads = _gradient_names(names)
 
