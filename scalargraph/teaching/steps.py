@@ -33,7 +33,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..core.graph import Graph, backward_pass, local_derivative
-from ..core.labels import as_graph, format_number, labels
+from ..core.labels import DIGITS, as_graph, format_number, labels
 from ..core.node import Constant, Node, Param
 from ..errors import InputError, ScalargraphError
 
@@ -174,12 +174,12 @@ class Step:
     def diagram(self, **options: Any) -> Any:
         """The diagram at this step: known values and gradients, the active node and edge.
 
-        Options go to :func:`scalargraph.draw`; ``precision`` is the steps' ``digits`` unless given.
+        Options go to :func:`scalargraph.draw`; ``digits`` is the steps' ``digits`` unless given.
         """
         from ..drawing.diagram import draw
 
         assert self._history is not None
-        options.setdefault("precision", self._history.digits)
+        options.setdefault("digits", self._history.digits)
 
         return draw(self.output, values=self.values, grads=self.grads,
                     highlight=self.highlight, **options)
@@ -197,7 +197,7 @@ class Step:
         import html
 
         try:
-            svg = svg_element(self.diagram().svg())
+            svg = self.diagram().html()  # fits the cell, scrolls rather than shrink below 9 px
         except ScalargraphError:  # no renderer installed: Jupyter shows the LaTeX alone
             return None
         return (f'<div class="sg-step">{svg}<div class="sg-equation" title="{html.escape(self.text)}">'
@@ -214,7 +214,7 @@ def svg_element(svg: str) -> str:
     return svg[start:].strip() if start >= 0 else svg.strip()
 
 
-def steps(f: Any, mode: str = "backward", *, digits: int = 5) -> list[Step]:
+def steps(f: Any, mode: str = "backward", *, digits: int = DIGITS) -> list[Step]:
     """The steps of the forward pass, the backward pass or both, with their equations.
 
     ``f`` is the output Node (or a Graph, or an example). Numbers are shown with
