@@ -619,3 +619,19 @@ def test_collapse_hint_fits_and_collapsing_everything_keeps_the_output():
     assert len(re.findall(r"^\t+[ng]\d+ \[", src, flags=re.M)) == int(hint.group(2))
     every = sg.draw(out, collapse=["L1", "L2", "L3"]).source
     assert "<b>out</b>" in every and "peripheries=2" in every     # the output keeps its own box
+
+
+def test_a_backward_step_can_show_the_flow_on_its_edge_and_frames_share_one_layout():
+    ex = cs231n_staged()
+    walk = sg.steps(ex.output, mode="both")
+    backward = [s for s in walk if s.kind == "backward"]
+    layouts = set()
+    for s in backward:
+        src = s.diagram(flow=s.edge, digits=12).source
+        (found,) = flows(src).values()                     # the active edge alone carries a flow
+        up, local, out = found[0]
+        assert out == pytest.approx(s.contribution, rel=1e-9) and up == pytest.approx(s.upstream, rel=1e-9)
+        layouts.add(re.search(r"rankdir=(\w+)", src).group(1))
+    assert layouts == {"TB"}                               # the finished pass's layout, every frame
+    first = walk[0].diagram().source                       # nothing computed yet: still the same layout
+    assert "rankdir=TB" in first

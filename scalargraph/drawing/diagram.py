@@ -72,8 +72,11 @@ class Diagram:
     ``graphviz.Digraph``: restyle it (``d.digraph.attr(bgcolor="pink")``) and
     ``source``, ``svg()`` and ``save()`` use the change."""
 
-    def __init__(self, body: list[str]) -> None:
+    def __init__(self, body: list[str], layout: dict[str, str] | None = None) -> None:
         self._body = body
+        #: The layout ``draw`` chose (``rankdir``, ``edge_labels``): pass it back to ``draw`` to
+        #: draw other states of the same graph alike (the frames of a stepper).
+        self.layout = dict(layout or {})
         self._digraph: Any = None
         self._images: dict[tuple[str, int], tuple[str, bytes]] = {}  # (format, dpi) -> (DOT, image)
 
@@ -236,10 +239,11 @@ def draw(output: Node, *, values: Mapping[Node, Any] | None = None,
     options = Options(labels="full" if labels == "auto" else labels, flow=_flow(flow, order),
                       unknown=unknown, legend=legend)
     builder = Builder(plan, view, style, marks, checks, options)
-    return Diagram(_layout(builder, rankdir, labels == "auto").body)
+    dot, direction = _layout(builder, rankdir, labels == "auto")
+    return Diagram(dot.body, {"rankdir": direction, "edge_labels": builder.options.labels})
 
 
-def _layout(builder: Builder, rankdir: str, short_if_wide: bool) -> Any:
+def _layout(builder: Builder, rankdir: str, short_if_wide: bool) -> tuple[Any, str]:
     """Build the DOT in the first layout that reads at 880 px (see :mod:`.fit`): full labels
     before short ones; a layout shown at its natural size before one shrunk to fit."""
     directions = ["LR", "TB"] if rankdir == "auto" else [rankdir]
@@ -255,10 +259,10 @@ def _layout(builder: Builder, rankdir: str, short_if_wide: bool) -> Any:
             for direction in directions:
                 if widths[(mode, direction)] <= limit_pt:
                     builder.options.labels = mode
-                    return builder.build(direction)
+                    return builder.build(direction), direction
     mode, direction = min(widths, key=lambda k: (widths[k], k[0] != "short"))
     builder.options.labels = mode
-    return builder.build(direction)
+    return builder.build(direction), direction
 
 
 def _label_mode(edge_labels: Any) -> str:

@@ -174,13 +174,21 @@ class Step:
     def diagram(self, **options: Any) -> Any:
         """The diagram at this step: known values and gradients, the active node and edge.
 
-        Options go to :func:`scalargraph.draw`; ``digits`` is the steps' ``digits`` unless given.
+        Options go to :func:`scalargraph.draw`; ``digits`` is the steps' ``digits`` unless given;
+        ``flow=step.edge`` writes the gradient a backward step's edge carries. Every step of one
+        pass is drawn with the layout of the finished pass, so frames do not jump.
         """
         from ..drawing.diagram import draw
 
-        assert self._history is not None
-        options.setdefault("digits", self._history.digits)
-
+        h = self._history
+        assert h is not None
+        options.setdefault("digits", h.digits)
+        options.setdefault("fold", False)  # every frame draws the same boxes
+        if "rankdir" not in options or "edge_labels" not in options:
+            final = {n: events[-1][1] for n, events in h.grad_events.items()}
+            chosen = draw(self.output, values=h.value, grads=final, **options).layout
+            for key, value in chosen.items():
+                options.setdefault(key, value)
         return draw(self.output, values=self.values, grads=self.grads,
                     highlight=self.highlight, **options)
 
