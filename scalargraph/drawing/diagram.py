@@ -181,7 +181,7 @@ def draw(output: Node, *, values: Mapping[Node, Any] | None = None,
          collapse: Iterable[str] = (), fold: bool | None = None, check: bool = False,
          sample: int | None = None, max_nodes: int | None = 300,
          tangents: Mapping[Node, Any] | None = None, unknown: str | None = None,
-         precision: int | None = None) -> Diagram:
+         compact: bool = True, precision: int | None = None) -> Diagram:
     """Draw the graph ``output`` depends on: values, gradients and local derivatives.
 
     - ``values`` / ``grads``: show these instead of ``node.value`` / ``node.grad``;
@@ -200,6 +200,8 @@ def draw(output: Node, *, values: Mapping[Node, Any] | None = None,
     - ``attach``: draw a parameter or constant operand of a binary op inside its
       node ("multiply by a"); False draws them as ordinary leaves. A parameter used in
       several places shows what each place adds to its gradient, and the total once.
+    - ``compact``: an attached parameter's value and gradient in short rows (narrow boxes);
+      False writes them in one row, ``param a = 1 · grad 9`` (the gradient so far).
     - ``digits`` (significant digits, default :data:`scalargraph.core.labels.DIGITS`;
       ``precision`` is its old name), ``legend``, ``theme`` (light, dark, mono).
     - ``rankdir``: ``auto`` (default) chooses left to right or top to bottom so that the
@@ -237,7 +239,7 @@ def draw(output: Node, *, values: Mapping[Node, Any] | None = None,
 
         checks = check_nodes(output, grads=shown_grads(order, view), nodes=drawn(plan))
     options = Options(labels="full" if labels == "auto" else labels, flow=_flow(flow, order),
-                      unknown=unknown, legend=legend)
+                      unknown=unknown, legend=legend, compact=bool(compact))
     builder = Builder(plan, view, style, marks, checks, options)
     dot, direction = _layout(builder, rankdir, labels == "auto")
     return Diagram(dot.body, {"rankdir": direction, "edge_labels": builder.options.labels})

@@ -90,6 +90,7 @@ class Options:
     flow: bool | frozenset[tuple[Node, Node]] = False  # True: every edge; or these (input, consumer)
     unknown: str | None = None  # the text of a gradient not known yet; None: "not computed"
     legend: bool = False
+    compact: bool = True  # an attached parameter in short rows, not one long one
 
 
 class Builder:
@@ -267,19 +268,18 @@ class Builder:
         return f"{what} {_esc(self.view.number(value))}"
 
     def _attached_rows(self, node: Node, k: int, param: Node) -> list[str]:
-        """A parameter drawn inside its consumer, in short rows: its value; its gradient, or
-        where it is used in several places what this place adds to it (and, once, the total);
-        the local derivative."""
+        """A parameter drawn inside its consumer: its value, its gradient and the local
+        derivative, in short rows (``compact``) or in one (``param a = 1 · grad 9``). A
+        parameter used in several places shows, compact or with ``flow``, what this place adds
+        to its gradient (upstream × local) and, on one of its rows, the total."""
         v, t = self.view, self.theme
         hot = param in self.marks or (param, node) in self.marks
         colour = f' bgcolor="{t.highlight_fill if hot else t.param}"'
-        text = f"{_esc(v.label(param))} = {_esc(v.number(v.value(param)))}"
-        if v.tangents is not None:
-            text += f" · {self._known('tangent', v.tangents.get(param))}"
-        rows = [_row(text, colour)]
+        value = f"{_esc(v.label(param))} = {_esc(v.number(v.value(param)))}"
         sites = self.param_sites[param]
+        compact = self.options.compact
         parts = []
-        if len(sites) == 1:
+        if len(sites) == 1 or not (compact or self.options.flow):
             parts.append(self._known("grad", v.grad(param), gradient=True))
         else:
             if self.options.labels != "symbolic":
@@ -287,12 +287,14 @@ class Builder:
                 parts.append("adds " + (_esc(v.number(here)) if here is not None else self._missing()))
             if (node, k) == sites[0]:  # the last place the backward pass reaches: the total
                 parts.append(self._known("total grad", v.grad(param), gradient=True))
-        if parts:
-            rows.append(_row(" · ".join(parts), colour))
+        if v.tangents is not None:
+            parts.append(self._known("tangent", v.tangents.get(param)))
+        if compact:
+            rows = [_row(value, colour)] + ([_row(" · ".join(parts), colour)] if parts else [])
+        else:
+            rows = [_row(" · ".join([f"param {value}", *parts]), colour)]
         if self.options.labels != "none":
-            derivative = self._derivative_text(node, k)
-            if self.options.labels == "short":
-                derivative = f"local {derivative}"
+            derivative = self._derivative_text(node, k, "row" if self.options.labels == "short" else None)
             rows.append(_row(f'<font point-size="{SMALL}">{_esc(derivative)}</font>', colour))
         if param in self.checks and (node, k) == sites[0]:
             rows.append(self._badge(param, f"{v.label(param)}: "))
@@ -386,6 +388,8 @@ class Builder:
         shown = None if number is None or mode == "symbolic" else v.number(number)
         if mode == "short":
             return shown if shown is not None else f"{head} = {symbolic}"
+        if mode == "row":  # an attached parameter's row in the short style: ∂mul#2/∂a = 4
+            return f"{head} = {shown if shown is not None else symbolic}"
         parts = [head, symbolic]
         if shown is not None and shown != symbolic.replace("−", "-"):
             parts.append(shown)

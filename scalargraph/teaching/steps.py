@@ -182,7 +182,7 @@ class Step:
 
         h = self._history
         assert h is not None
-        options.setdefault("digits", h.digits)
+        options.setdefault("digits", options.pop("precision", h.digits))
         options.setdefault("fold", False)  # every frame draws the same boxes
         if "rankdir" not in options or "edge_labels" not in options:
             final = {n: events[-1][1] for n, events in h.grad_events.items()}
