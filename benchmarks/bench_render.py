@@ -1,103 +1,149 @@
-"""Diagram speed: a 1000-box graph to SVG in-process (pygraphviz), beside the dot executable.
+"""Diagram speed: deep and wide graphs drawn to SVG, beside the code before issue 14 in the same run.
 
-The graph is a small MLP written with plain ops (each neuron ``b + w_1*x_1 + ... + w_n*x_n``,
-tanh), its parameters attached to their nodes, after one backward pass: 1015 boxes with
-values, gradients and a local derivative on every edge. Rows:
+Each figure is the wall time of ``sg.draw(f).svg()`` (build the DOT, lay it out and render it
+in-process with pygraphviz) with the default options, after one backward pass:
 
-1. ``sg.draw(out)``: building the DOT text (no renderer involved).
-2. Rendering that DOT to SVG in-process with pygraphviz's bundled Graphviz; the baseline is
-   the same DOT through the ``dot`` executable when one is on PATH.
-3. The same render in CPU seconds (this process plus children), which other jobs on the
-   machine disturb less than wall time.
-4. The cs231n staged example, draw + SVG, for scale.
+1. ``sum([x * k for k in range(n)], y)`` for n = 25, 50, 100, 200, 400: a neuron with n
+   inputs, the graph of a micrograd-style course. The leaf ``x`` feeds every term; drawn
+   as a chain of n additions it sent a long edge across every rank (9 s at n = 100 and 65 s
+   at n = 400 on 2026-12-02). The sum is now one Σ box; with ``fold=False`` the chain is
+   drawn and ``x`` gets a small copy beside each far consumer (rows "fold=False").
+2. MLPs built with ``sg.nn.MLP`` (2-8-8-1, and 4-16-16-1 with its warning and 300 boxes),
+   and a 1015-box MLP written with plain ops drawn whole (``max_nodes=None``).
 
+The baseline is the package at commit ``BASELINE`` (``git archive``), run in a subprocess on
+the same graph; a baseline slower than ``OLD_TIMEOUT`` is stopped and shown as that bound.
 Run alone: ``python benchmarks/bench_render.py``.
 """
 
 from __future__ import annotations
 
+import json
 import os
-import re
-import shutil
-import warnings
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
 from typing import Any
 
-from common import best_of, main, row
+from common import main, row
 
-import scalargraph as sg
-from scalargraph.drawing.render import render
-from scalargraph.learning.examples import cs231n_staged
+__all__ = ["BASELINE", "GRAPHS", "old_seconds", "rows", "seconds"]
 
-__all__ = ["boxes", "mlp_graph", "rows"]
+#: The commit whose diagram code the figures are compared with (main before issue 14).
+BASELINE = "f2f3544"
+#: A baseline run slower than this (seconds) is stopped: the figure is a lower bound.
+OLD_TIMEOUT = 120.0
+ROOT = Path(__file__).resolve().parent.parent
 
-
-def mlp_graph(inputs: int = 4, widths: tuple[int, ...] = (16, 16, 10)) -> sg.Node:
-    """An MLP's output (summed last layer) with deterministic weights, after backward."""
-    xs = [sg.Node(0.1 * (i + 1), name=f"x{i}") for i in range(inputs)]
-    k = 0
-    for width in widths:
-        layer = []
-        for _ in range(width):
-            acc: sg.Node = sg.Param(0.01 * k - 0.2, name=f"b{k}")
-            k += 1
-            for x in xs:
-                acc = acc + x * sg.Param(((k * 37) % 19 - 9) / 10, name=f"w{k}")
+#: name -> (code that builds ``f`` after backward, draw keywords); the same code runs
+#: against the working tree and against the baseline.
+GRAPHS: dict[str, tuple[str, str]] = {
+    **{f"{n}-term sum": (f"x, y = sg.Node(0.5, name='x'), sg.Node(1.0, name='y')\n"
+                         f"f = sum([x * k for k in range({n})], y)", "")
+       for n in (25, 50, 100, 200, 400)},
+    **{f"{n}-term sum, fold=False": (f"x, y = sg.Node(0.5, name='x'), sg.Node(1.0, name='y')\n"
+                                     f"f = sum([x * k for k in range({n})], y)", "fold=False")
+       for n in (100, 400)},
+    "MLP 2-8-8-1 (sg.nn)": ("m = sg.nn.MLP(2, [8, 8, 1], rng=0)\n"
+                            "f = m([sg.Node(0.5, name='x1'), sg.Node(-1.0, name='x2')])", ""),
+    "MLP 4-16-16-1 (sg.nn, 300 of its boxes)": (
+        "m = sg.nn.MLP(4, [16, 16, 1], rng=0)\nf = m([sg.Node(0.1 * i, name=f'x{i}') for i in range(4)])",
+        ""),
+    "1015-box MLP, plain ops, max_nodes=None": (textwrap.dedent("""\
+        xs = [sg.Node(0.1 * (i + 1), name=f"x{i}") for i in range(4)]
+        k = 0
+        for width in (16, 16, 10):
+            layer = []
+            for _ in range(width):
+                acc = sg.Param(0.01 * k - 0.2, name=f"b{k}")
                 k += 1
-            layer.append(sg.tanh(acc))
-        xs = layer
-    out = xs[0]
-    for x in xs[1:]:
-        out = out + x
-    out.backward()
-    return out
+                for x in xs:
+                    acc = acc + x * sg.Param(((k * 37) % 19 - 9) / 10, name=f"w{k}")
+                    k += 1
+                layer.append(sg.tanh(acc))
+            xs = layer
+        f = xs[0]
+        for x in xs[1:]:
+            f = f + x"""), "max_nodes=None"),
+}
+
+_TIMER = """
+import sys, time, warnings, json
+sys.path.insert(0, {path!r})
+import scalargraph as sg
+{build}
+f.backward()
+best = float("inf")
+for _ in range({repeat}):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        start = time.perf_counter()
+        sg.draw(f, {options}).svg()
+        best = min(best, time.perf_counter() - start)
+print(json.dumps(best))
+"""
 
 
-def cpu_seconds(run: Any, repeat: int = 3) -> float:
-    """The least CPU time (this process and its children, e.g. ``dot``) of ``repeat`` runs:
-    steadier than wall time when other jobs share the cores."""
-    best = float("inf")
-    for _ in range(repeat):
-        before = os.times()
-        run()
-        after = os.times()
-        used = sum(after[i] - before[i] for i in range(4))  # user, system, children's user, system
-        best = min(best, used)
-    return best
+def _run(path: str, name: str, repeat: int, timeout: float, old: bool = False) -> float | None:
+    """Seconds for one graph drawn by the package at ``path``; None if it took longer than
+    ``timeout`` (the process is stopped). The baseline (``old``) has no ``fold`` option: it
+    always drew the chain."""
+    build, options = GRAPHS[name]
+    if old:
+        options = options.replace("fold=False", "")
+    script = _TIMER.format(path=path, build=build, options=options, repeat=repeat)
+    try:
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                              timeout=timeout, check=True)
+    except subprocess.TimeoutExpired:
+        return None
+    return float(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def boxes(source: str) -> int:
-    """The boxes (one per drawn node) in a diagram's DOT text."""
-    return len(re.findall(r"^\s*n\d+ \[label=", source, flags=re.M))
+def seconds(name: str, repeat: int = 3) -> float:
+    """Best of ``repeat`` draws of one graph by the working tree, in a fresh process."""
+    value = _run(str(ROOT), name, repeat, timeout=600)
+    assert value is not None
+    return value
+
+
+def old_seconds(name: str, old: str | None) -> float | None:
+    """One draw by the baseline package (extracted at ``old``); None when it ran past the limit."""
+    if old is None:
+        return None
+    return _run(old, name, 1, OLD_TIMEOUT, old=True)
+
+
+def _baseline(folder: str) -> str | None:
+    """The baseline package extracted into ``folder``; None where git or the commit is missing."""
+    try:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", BASELINE, "scalargraph"],
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", folder], input=archive, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return folder
 
 
 def rows() -> list[dict[str, Any]]:
-    out = mlp_graph()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # pygraphviz notes "graph has > 1000 nodes" on stderr only
-        source = sg.draw(out, max_nodes=None).source
-    count = boxes(source)
-    build = best_of(lambda: sg.draw(out, max_nodes=None).source, repeat=3)
-    inproc = best_of(lambda: render(source, "svg", engine="pygraphviz"), repeat=3)
-    inproc_cpu = cpu_seconds(lambda: render(source, "svg", engine="pygraphviz"))
-    external: float | None = None
-    external_cpu: float | None = None
-    name = "no dot on PATH (apt-get install graphviz to compare)"
-    if shutil.which("dot"):
-        external = best_of(lambda: render(source, "svg", engine="dot"), repeat=3)
-        external_cpu = cpu_seconds(lambda: render(source, "svg", engine="dot"))
-        name = "dot executable"
-    small = cs231n_staged()
-    small.output.backward()
-    tiny = best_of(lambda: sg.draw(small.output).svg(), repeat=5)
-    return [
-        row(f"sg.draw: DOT text of a {count}-box MLP graph", build, None, "", "s", "<= 0.2 s"),
-        row(f"SVG of that {count}-box graph, in-process (pygraphviz)", inproc, external, name, "s",
-            "<= 1 s"),
-        row("the same render, CPU seconds (steady under load)", inproc_cpu, external_cpu, name, "s",
-            "<= 1 s"),
-        row("cs231n staged example: draw + SVG in-process", tiny, None, "", "s", "<= 0.1 s"),
-    ]
+    found = []
+    with tempfile.TemporaryDirectory() as folder:
+        old = _baseline(folder)
+        for name in GRAPHS:
+            new = seconds(name)
+            before = old_seconds(name, old)
+            if old is None:
+                base, label = None, f"commit {BASELINE} not available"
+            elif before is None:
+                base, label = OLD_TIMEOUT, f"before issue 14: stopped after {OLD_TIMEOUT:g} s"
+            else:
+                base, label = before, "before issue 14"
+            found.append(row(f"draw + SVG: {name}", new, base, label, "s", "<= 2 s"))
+    return found
 
 
 if __name__ == "__main__":
+    os.environ.setdefault("PYTHONWARNINGS", "ignore")
     main(rows)

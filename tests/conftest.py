@@ -33,3 +33,26 @@ def close() -> Callable[[float, float, float], bool]:
     def check(a: float, b: float, rel: float = 1e-6) -> bool:
         return math.isclose(a, b, rel_tol=rel, abs_tol=rel)
     return check
+
+
+def smallest_text_px(svg: str, shown_width: float = 880.0) -> float:
+    """The height in CSS pixels of the smallest text of an SVG shown ``shown_width`` px wide,
+    as a README column or a notebook cell shows it (never enlarged past its natural size:
+    ``width`` in points, 4/3 px each). Read from the SVG alone: its size, its viewBox, the
+    scale of its top group and the font sizes of its texts."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(svg.encode("utf-8"))
+    ns = "{http://www.w3.org/2000/svg}"
+    width = root.get("width", "")
+    natural = float(width[:-2]) * 4 / 3 if width.endswith("pt") else float(width.rstrip("px"))
+    view_width = float(root.get("viewBox", "").split()[2])
+    shown = min(natural, shown_width)
+    scale = 1.0
+    top = root.find(f"{ns}g")
+    if top is not None:
+        m = re.search(r"scale\(([0-9.]+)", top.get("transform", ""))
+        scale = float(m.group(1)) if m else 1.0
+    sizes = [float(t.get("font-size", "14")) for t in root.iter(f"{ns}text")]
+    return min(sizes) * scale * shown / view_width

@@ -21,6 +21,7 @@ import scalargraph as sg
 from scalargraph.checks.per_node import check_nodes
 from scalargraph.core.namespaces import MATH
 from scalargraph.drawing.diagram import XLABEL_ABOVE
+from scalargraph.drawing.themes import THEMES
 from scalargraph.learning.examples import circuit, cs231n_staged, param_attached, sigmoid_neuron
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -104,7 +105,7 @@ def test_edge_shows_symbolic_and_numeric_local_derivative():
 def test_every_edge_number_matches_central_differences_of_the_op():
     ex = cs231n_staged()
     order = sg.Graph(ex.output).nodes
-    src = sg.draw(ex.output, precision=12).source
+    src = sg.draw(ex.output, digits=12).source
     labels = edge_labels(src)
     checked = 0
     for node in order:
@@ -128,12 +129,14 @@ def test_edge_labels_can_be_turned_off():
     assert "∂" not in src and " -> " in src
 
 
-def test_precision_rankdir_and_theme():
+def test_digits_rankdir_and_theme():
     ex = cs231n_staged()
     ex.output.backward()
-    assert "grad 2.06<" in sg.draw(ex.output).source                # 2.0595697955721652
-    assert "grad 2.1<" in sg.draw(ex.output, precision=2).source
-    assert "grad 2.0595697955721652<" in sg.draw(ex.output, precision=17).source
+    assert "grad 2.0596<" in sg.draw(ex.output).source              # 2.0595697955721652, DIGITS = 5
+    assert "grad 2.1<" in sg.draw(ex.output, digits=2).source
+    assert "grad 2.0595697955721652<" in sg.draw(ex.output, digits=17).source
+    with pytest.warns(DeprecationWarning, match="digits"):             # the old name still works
+        assert "grad 2.1<" in sg.draw(ex.output, precision=2).source
     assert "rankdir=TB" in sg.draw(ex.output, rankdir="TB").source
     light, dark = sg.draw(ex.output).source, sg.draw(ex.output, theme="dark").source
     assert "bgcolor=white" in light and 'bgcolor="#111827"' in dark
@@ -149,8 +152,12 @@ def test_kinds_are_styled_apart_and_the_legend_names_them():
         assert f"<b>{what}</b>" in line
         fills[what] = re.search(r"fillcolor=\"([^\"]+)\"", line).group(1)
     assert fills["w0"] != fills["x0"] and "shape=component" in node_line(src, "n0")
-    for word in ("input", "parameter", "constant", "op", "output"):
-        assert f'legend_{"param" if word == "parameter" else word[:5]}' in src and word in src
+    legend = node_line(src, "legend")
+    for role, word in (("input", "input"), ("param", "parameter"), ("const", "constant"),
+                       ("op", "op"), ("output", "output")):   # each word beside its kind's fill
+        fill = re.search(r'fillcolor="?([^" ]+)"?', node_line(src, {"input": "n1", "param": "n0"}.get(
+            role, "n0"))).group(1) if role in ("input", "param") else getattr(THEMES["light"], role)
+        assert re.search(rf'bgcolor="{fill}"[^>]*></td><td align="left">{word}<', legend), word
     assert "legend" not in sg.draw(ex.output).source
 
 
@@ -160,7 +167,9 @@ def test_attached_parameter_is_drawn_inside_its_nodes():
     ex.output.backward()
     src = sg.draw(ex.output).source
     assert "<b>a</b>" not in src                          # no box of its own
-    assert src.count("param a = 1 · grad 9") == 3         # one row per place it is used
+    assert src.count(">a = 1<") == 3                      # one row per place it is used
+    # what each place adds (∂F/∂mul#2 · x = 1·4, ∂F/∂mul#3 · mul#2 = 1·4, ∂F/∂F · 1) and the total once
+    assert re.findall(r"adds (\d+)", src) == ["4", "4", "1"] and src.count("total grad 9") == 1
     assert "∂mul#2/∂a = x = 4" in src and "∂mul#3/∂a = mul#2 = 4" in src and "∂F/∂a = 1" in src
     assert ">× a<" in node_line(src, "n2") and ">+ a<" in node_line(src, "n4")
     assert len(re.findall(r" -> ", src)) == 3              # x -> mul -> mul -> F
@@ -218,7 +227,8 @@ def test_highlighted_attached_parameter_row():
     x, a = ex.leaves
     F = ex.output
     src = sg.draw(F, highlight=[(a, F)]).source
-    assert src.count('bgcolor="#dc2626"') == 2  # F's two rows about a, not mul#2's or mul#3's
+    fill = THEMES["light"].highlight_fill
+    assert src.count(f'bgcolor="{fill}"') == 3  # F's three rows about a, not mul#2's or mul#3's
 
 
 # ------------------------------------------------------------------ batches
@@ -230,7 +240,7 @@ def test_batch_values_show_a_summary_or_one_sample():
     summary = node_line(sg.draw(loss).source, "n0")
     assert "batch(3,) mean 2" in summary
     one = node_line(sg.draw(loss, sample=1).source, "n0")
-    assert "value 2 [sample 1]" in one and "grad 0.6667 [sample 1]" in one   # d mean(2x)/dx_i = 2/3
+    assert "value 2 [sample 1]" in one and "grad 0.66667 [sample 1]" in one   # d mean(2x)/dx_i = 2/3
     with pytest.raises(sg.InputError, match="out of range"):
         sg.draw(loss, sample=5)
 
@@ -314,7 +324,7 @@ def test_check_badges_agree_with_hand_computed_gradients():
     assert checks[q].numeric == pytest.approx(-4.0, rel=1e-8)   # ∂f/∂q = z = -4
     assert all(c.ok for c in checks.values())
     src = sg.draw(ex.output, check=True).source
-    assert src.count("check ✓") == 5 and "check ✗" not in src and "#16a34a" in src
+    assert src.count("check ✓") == 5 and "check ✗" not in src and THEMES["light"].ok in src
 
 
 def test_check_flags_a_kink_in_red_and_restores_values():
@@ -323,7 +333,7 @@ def test_check_flags_a_kink_in_red_and_restores_values():
     y = (h * 3.0).named("y")
     y.backward()                       # relu'(0) = 0 by convention; central differences see 0.5
     src = sg.draw(y, check=True).source
-    assert "check ✗ numeric 1.5" in node_line(src, "n0") and "#dc2626" in node_line(src, "n0")
+    assert "check ✗ numeric 1.5" in node_line(src, "n0") and THEMES["light"].bad in node_line(src, "n0")
     assert "check ✓" in node_line(src, "n1")
     assert (x.value, h.value, y.value, x.grad) == (0.0, 0.0, 0.0, 0.0)
 
@@ -349,7 +359,11 @@ def test_check_of_intermediate_batch_node():
 @pytest.mark.parametrize(("kwargs", "error", "words"), [
     ({"rankdir": "UP"}, sg.InputError, "LR, TB, RL, BT"),
     ({"theme": "neon"}, sg.InputError, "light, dark, mono"),
-    ({"precision": 0}, sg.InputError, "1 to 17"),
+    ({"digits": 0}, sg.InputError, "1 to 17"),
+    ({"edge_labels": "long"}, sg.InputError, "'full', 'short', 'symbolic'"),
+    ({"fold": "yes"}, sg.InputError, "fold must be"),
+    ({"unknown": 0}, sg.InputError, "unknown is the text"),
+    ({"flow": [3]}, sg.InputError, "Nodes and"),
     ({"values": [1.0]}, sg.InputError, "mapping"),
     ({"max_nodes": 0}, sg.InputError, "positive"),
     ({"sample": -1}, sg.InputError, "sample index"),
@@ -417,3 +431,207 @@ def test_numpy_scalars_in_mappings_show_as_numbers():
     f = ex.output
     src = sg.draw(f, grads={f: np.float64(1.0)}, values={f: np.float64(-12.0)}).source
     assert "grad 1<" in node_line(src, "n4") and "value -12<" in node_line(src, "n4")
+
+
+# ------------------------------------------------------------ gradient flow
+def flows(source: str) -> dict[tuple[str, str], list[tuple[float, float, float]]]:
+    """Each edge's ``flow upstream × local = contribution`` numbers."""
+    found: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
+    number = r"(-?[0-9.e+-]+)"
+    for tail, head, up, local, out in re.findall(
+            rf"(\w+) -> (\w+) \[label=<[^\n]*?flow {number} × {number} = {number}<", source):
+        found.setdefault((tail, head), []).append((float(up), float(local), float(out)))
+    return found
+
+
+def test_flow_shows_each_edge_contribution_and_they_add_up_to_the_gradient():
+    ex = cs231n_staged()
+    ex.output.backward()
+    x = ex.leaves[0]
+    src = sg.draw(ex.output, flow=True, digits=12, edge_labels="full").source
+    found = flows(src)
+    assert len(found) == 12                                  # every edge but the constant's
+    for (up, local, out), in found.values():
+        assert out == pytest.approx(up * local, rel=1e-9)
+    x_id = f"n{sg.Graph(ex.output).nodes.index(x)}"
+    into_x = [v[0][2] for (tail, _), v in found.items() if tail == x_id]
+    # the notes: dx = 2.0595697955721652, the sum of x's three contributions (via xpy, sigx, num)
+    assert len(into_x) == 3 and math.fsum(into_x) == pytest.approx(2.0595697955721652, rel=1e-9)
+
+
+def test_flow_on_one_edge_only_and_in_short_labels():
+    ex = circuit()
+    ex.output.backward()
+    x, y, z = ex.leaves
+    q, f = ex.output.inputs[0], ex.output
+    src = sg.draw(f, flow=(q, f)).source
+    assert list(flows(src)) == [("n2", "n4")] and flows(src)[("n2", "n4")] == [(1, -4, -4)]  # ∂f/∂f · z
+    short = sg.draw(f, flow=True, edge_labels="short").source
+    labels_only = re.sub(r'tooltip="[^"]*"', "", short.split("->", 1)[1])
+    assert "flow -4<" in short and "×" not in labels_only
+    assert 'tooltip="∂f/∂q = z = -4; flow 1 × -4 = -4"' in short          # the whole story on hover
+
+
+def test_flow_before_backward_says_not_computed():
+    ex = circuit()
+    assert "flow not computed yet" in sg.draw(ex.output, flow=True).source
+
+
+# ------------------------------------------------------- quiz and step options
+def test_unknown_gradients_as_question_marks_and_symbolic_edges():
+    ex = param_attached()
+    x, a = ex.leaves
+    F = ex.output
+    values = {n: n.value for n in sg.Graph(F).nodes}
+    src = sg.draw(F, values=values, grads={F: 1.0}, unknown="?", edge_labels="symbolic").source
+    assert "grad ?" in src and "not computed" not in src
+    assert "∂mul#2/∂a = x<" in src and "= 4" not in src     # the symbolic derivative stays, no number
+    assert "adds" not in src                                  # nor what a place adds (the answer)
+    assert "total grad ?" in src
+
+
+def test_no_minus_zero():
+    x = sg.Node(-1.0, name="x")
+    y = (sg.relu(x) * -3.0).named("y")
+    y.backward()
+    assert math.copysign(1.0, x.grad) == -1.0                 # the float is -0.0 ...
+    src = sg.draw(y).source
+    assert "grad 0<" in node_line(src, "n0") and "-0<" not in src   # ... shown as 0
+
+
+def test_formulas_use_the_power_the_parser_reads():
+    ex = cs231n_staged()
+    ex.output.backward()
+    src = sg.draw(ex.output).source
+    assert "= xpy**2<" in src and ">**<" in src and "^" not in src
+    assert sg.parse("xpy**2", xpy=-1.0).value == 1.0          # the formula as written parses
+
+
+def test_op_symbol_is_set_apart_from_the_name():
+    h = sg.relu(sg.Node(1.0, name="x"))
+    header = re.search(r"<b>relu#1</b></td><td[^>]*>(.*?)</td>", sg.draw(h).source).group(1)
+    assert header.startswith("&#160;") and "relu" in header
+
+
+# ------------------------------------------------------------------ colours
+def contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two colours (#rrggbb or white/black)."""
+    def luminance(colour: str) -> float:
+        colour = {"white": "#ffffff", "black": "#000000"}.get(colour, colour)
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_contrast_helper_matches_known_ratios():
+    assert contrast("black", "white") == pytest.approx(21.0)
+    assert contrast("#777777", "white") == pytest.approx(4.48, abs=0.01)   # the usual AA borderline
+
+
+@pytest.mark.parametrize("name", sorted(THEMES))
+def test_every_text_colour_reads_on_every_fill(name):
+    theme = THEMES[name]
+    for role, colour in theme.text_colours().items():
+        for where, fill in theme.fills().items():
+            assert contrast(colour, fill) >= 4.5, f"{name}: {role} {colour} on {where} {fill}"
+
+
+@pytest.mark.parametrize("name", sorted(THEMES))
+def test_highlighted_rows_use_the_readable_fill(name):
+    ex = param_attached()
+    x, a = ex.leaves
+    src = sg.draw(ex.output, highlight=[a], theme=name).source
+    assert src.count(f'bgcolor="{THEMES[name].highlight_fill}"') > 0
+    assert f'bgcolor="{THEMES[name].highlight}"' not in src or THEMES[name].highlight == THEMES[name].highlight_fill
+
+
+# ------------------------------------------------------------ layout choice
+def test_direction_follows_the_graph_shape():
+    ex = cs231n_staged()          # six ranks deep, three wide: top to bottom
+    ex.output.backward()
+    assert "rankdir=TB" in sg.draw(ex.output).source
+    c = circuit()                 # three ranks, short labels: left to right fits
+    c.output.backward()
+    assert "rankdir=LR" in sg.draw(c.output).source
+    assert "rankdir=LR" in sg.draw(ex.output, rankdir="LR").source
+
+
+def test_labels_shorten_when_the_full_ones_would_not_fit():
+    model = sg.nn.MLP(2, [3, 1], rng=0)
+    out = model([sg.Node(0.5, name="x1"), sg.Node(-1.0, name="x2")])
+    out.backward()
+    src = sg.draw(out).source
+    assert "labeltooltip=" in src and re.search(r'label="?-?[0-9.]+"? ', src)   # numbers, formula on hover
+    assert "labeltooltip=" not in sg.draw(out, edge_labels="full").source
+
+
+# ----------------------------------------------------------------- big sums
+def sum_graph(n: int, name: str | None = None) -> sg.Node:
+    x, y = sg.Node(0.5, name="x"), sg.Node(1.0, name="y")
+    f = sum([x * k for k in range(n)], y)
+    return f.named(name) if name else f
+
+
+def test_a_long_sum_is_one_sigma_box():
+    f = sum_graph(30, "s")
+    f.backward()
+    src = sg.draw(f).source
+    sigma = [ln for ln in src.splitlines() if "&#160;" in ln and ">Σ<" in ln]
+    assert len(sigma) == 1 and "value 218.5<" in sigma[0]        # 1 + 0.5·(0+1+…+29) = 218.5
+    assert "= y + mul#3 + mul#6 + … + mul#90  (31 terms)" in sigma[0]   # the first three and the last
+    labels = edge_labels(src)
+    into_sigma = [t for (tail, head), t in labels.items() if head == "n91"]
+    assert len(into_sigma) == 31 and all(t == ["∂s/∂" + t[0].split("/∂")[1].split(" ")[0] + " = 1"]
+                                         for t in into_sigma)
+    assert len(re.findall(r"^\tn\d+ \[", src, flags=re.M)) == 33   # x, y, 30 products, Σ
+    assert ">Σ<" not in sg.draw(f, fold=False).source
+    assert ">Σ<" not in sg.draw(sum_graph(4)).source              # short sums stay as they are
+    assert ">Σ<" in sg.draw(sum_graph(3), fold=True).source
+
+
+def test_a_leaf_used_all_along_a_chain_gets_small_copies():
+    f = sum_graph(40)
+    f.backward()
+    src = sg.draw(f, fold=False).source
+    x = next(n for n in sg.Graph(f).nodes if n.name == "x")
+    x_id = f"n{sg.Graph(f).nodes.index(x)}"
+    copies = re.findall(r"^\t(c\d+_\d+_\d) \[label=x ", src, flags=re.M)
+    assert len(copies) >= 30
+    heads = [h for t, h in re.findall(r"^\t(\w+) -> (\w+)", src, flags=re.M) if t == x_id or t in copies]
+    assert len(heads) == 40 and len(set(heads)) == 40           # x still reaches each of its 40 products
+    src_cs = sg.draw(cs231n_staged().output).source
+    assert "\tc" not in src_cs                                     # a few short edges: no copies
+
+
+def test_collapse_hint_fits_and_collapsing_everything_keeps_the_output():
+    model = sg.nn.MLP(4, [16, 16, 1], rng=0)
+    out = model([sg.Node(0.1 * i, name=f"x{i}") for i in range(4)]).named("out")
+    with pytest.warns(UserWarning, match=r"collapse=(\[[^\]]*\])\) draws (\d+) boxes") as caught:
+        sg.draw(out)
+    hint = re.search(r"collapse=(\[[^\]]*\])\) draws (\d+) boxes", str(caught[0].message))
+    groups = eval(hint.group(1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                              # following the hint: no truncation
+        src = sg.draw(out, collapse=groups).source
+    assert "not drawn (max_nodes" not in src and all(f"<b>{g}</b><br/>(" in src for g in groups)
+    assert len(re.findall(r"^\t+[ng]\d+ \[", src, flags=re.M)) == int(hint.group(2))
+    every = sg.draw(out, collapse=["L1", "L2", "L3"]).source
+    assert "<b>out</b>" in every and "peripheries=2" in every     # the output keeps its own box
+
+
+def test_a_backward_step_can_show_the_flow_on_its_edge_and_frames_share_one_layout():
+    ex = cs231n_staged()
+    walk = sg.steps(ex.output, mode="both")
+    backward = [s for s in walk if s.kind == "backward"]
+    layouts = set()
+    for s in backward:
+        src = s.diagram(flow=s.edge, digits=12).source
+        (found,) = flows(src).values()                     # the active edge alone carries a flow
+        up, local, out = found[0]
+        assert out == pytest.approx(s.contribution, rel=1e-9) and up == pytest.approx(s.upstream, rel=1e-9)
+        layouts.add(re.search(r"rankdir=(\w+)", src).group(1))
+    assert layouts == {"TB"}                               # the finished pass's layout, every frame
+    first = walk[0].diagram().source                       # nothing computed yet: still the same layout
+    assert "rankdir=TB" in first

@@ -98,12 +98,12 @@ def test_tangents_label_a_diagram():
     numeric = [central_diff(value_of(i), [3.0], 0) for i in range(len(g.nodes))]
     g.forward(x=3.0)
     tangents = sg.jvp(f, {x: 1.0}, per_node=True)
-    source = sg.draw(f, tangents=tangents, precision=6).source
+    source = sg.draw(f, tangents=tangents, digits=6).source
     shown = re.findall(r"\t(n\d+) \[label=<.*?tangent ([-0-9.e]+)</td>", source)
     assert len(shown) == 10  # every box but the two constants
     for uid, text in shown:
         assert float(text) == pytest.approx(numeric[int(uid[1:])], rel=1e-5, abs=1e-8)
-    plain = sg.draw(f, precision=6).source
+    plain = sg.draw(f, digits=6).source
     assert re.findall(r"\[label=\"(.*?)\"", source) == re.findall(r"\[label=\"(.*?)\"", plain)
     assert source.count("tangent ") == 10 and "tangent" not in plain
     with pytest.raises(sg.InputError, match="tangents must be a mapping"):

@@ -16,6 +16,7 @@ from types import ModuleType
 
 import nbformat
 import pytest
+from conftest import smallest_text_px
 from nbclient.exceptions import CellExecutionError
 
 TUTORIALS = Path(__file__).resolve().parent.parent / "tutorials"
@@ -59,6 +60,11 @@ def test_notebook_executes(path: Path, tmp_path: Path) -> None:
     assert not list(TUTORIALS.glob("*.svg")) + list(TUTORIALS.glob("*.png")), "a notebook wrote into tutorials/"
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert [c.execution_count for c in code] == list(range(1, len(code) + 1))
+    for cell in code:  # every diagram reads in a notebook cell (880 px): smallest text >= 9 px
+        for out in cell.outputs:
+            svg = out.get("data", {}).get("image/svg+xml")
+            if svg:
+                assert smallest_text_px(svg) >= 9, f"{path.name} cell {cell.execution_count}: text too small"
 
 
 @pytest.mark.parametrize("path", EVERY, ids=[str(p.relative_to(TUTORIALS).with_suffix("")) for p in EVERY])

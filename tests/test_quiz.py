@@ -108,7 +108,8 @@ def test_the_diagram_hides_what_is_not_answered_yet() -> None:
     q = sg.quiz(cs231n_staged(), ask="leaves")
     before = html.unescape(q._repr_html_())
     assert "∂f/∂y = ?" in before and f"grad {g5(N['dy'])}" not in before
-    assert before.count("grad not computed") == 9  # every node but the output f
+    assert before.count("grad ?") == 9  # every node but the output f
+    assert "∂f/∂invden = num<" in before and "= num = 3.018" not in before  # symbolic, also on hover
     q.answer(1.59)
     after = html.unescape(q._repr_html_())
     assert f"grad {g5(N['dy'])}" in after and "✓ ∂f/∂y = 1.59: right" in after

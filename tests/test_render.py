@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import smallest_text_px
 
 import scalargraph as sg
 from scalargraph.drawing import render as render_module
@@ -38,7 +40,7 @@ def test_svg_is_xml_with_value_gradient_and_local_derivative():
 def test_cs231n_svg_shows_the_notes_gradients():
     ex = cs231n_staged()
     ex.output.backward()
-    texts = svg_texts(sg.draw(ex.output, precision=6).svg())
+    texts = svg_texts(sg.draw(ex.output, digits=6).svg())
     assert "grad 2.05957" in texts and "grad 1.59223" in texts   # dx, dy from the notes
 
 
@@ -189,3 +191,68 @@ def test_committed_asset_images_show_what_draw_shows_now(name):
     assert sorted(svg_texts(asset)) == sorted(svg_texts(sg.draw(ex.output).svg()))
     png = (Path(__file__).parent.parent / "assets" / f"{name}.png").read_bytes()
     assert png.startswith(b"\x89PNG")
+
+
+# ------------------------------------------------------------------ legibility
+ASSETS = Path(__file__).parent.parent / "assets"
+
+
+def test_smallest_text_helper_on_a_known_svg():
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="1760pt" height="10pt" viewBox="0 0 1760 10">'
+           '<g transform="scale(1 1)"><text font-size="10">a</text><text font-size="14">b</text></g></svg>')
+    assert smallest_text_px(svg) == pytest.approx(5.0)      # 10 units of 1760, shown 880 px wide
+    assert smallest_text_px(svg.replace("1760pt", "600pt").replace("0 0 1760", "0 0 600")) == pytest.approx(
+        10 * 4 / 3)                                         # narrower than 880 px: natural size
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in ASSETS.glob("*.svg")))
+def test_every_asset_reads_at_880_px(name):
+    assert smallest_text_px((ASSETS / name).read_text(encoding="utf-8")) >= 9
+
+
+def test_the_readme_diagrams_read_at_880_px_with_flow_too():
+    from scalargraph import examples
+
+    for make in (examples.cs231n_staged, examples.sigmoid_neuron, examples.param_attached, circuit):
+        ex = make()
+        ex.output.backward()
+        for options in ({}, {"flow": True}, {"legend": True}):
+            assert smallest_text_px(sg.draw(ex.output, **options).svg()) >= 9, (make.__name__, options)
+
+
+def test_a_small_mlp_reads_at_880_px():
+    model = sg.nn.MLP(2, [3, 1], rng=0)
+    out = model([sg.Node(0.5, name="x1"), sg.Node(-1.0, name="x2")]).named("out")
+    out.backward()
+    for options in ({}, {"collapse": ["L1"]}):
+        assert smallest_text_px(sg.draw(out, **options).svg()) >= 9
+
+
+# ------------------------------------------------------------------ sizes
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[12:16] == b"IHDR"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_png_resolution_follows_dpi(tmp_path):
+    d = drawn_circuit()
+    low, high = png_size(d.png(dpi=96)), png_size(d.png(dpi=288))
+    assert high[0] == pytest.approx(3 * low[0], abs=3) and high[1] == pytest.approx(3 * low[1], abs=3)
+    assert png_size(d.png()) == png_size(d.png(dpi=144))     # the default: 2 px per point
+    saved = d.save(tmp_path / "c.png", dpi=96).read_bytes()
+    assert png_size(saved) == low
+    assert 'fill="white"' in d.svg() and "dpi" not in d.source   # SVG and DOT are unchanged
+    with pytest.raises(sg.InputError, match="dpi"):
+        d.png(dpi=72)
+
+
+def test_html_shrinks_to_the_cell_but_not_below_legible():
+    ex = cs231n_staged()
+    ex.output.backward()
+    d = sg.draw(ex.output, rankdir="LR")                     # wider than a cell on purpose
+    page = d.html()
+    m = re.search(r'<svg style="max-width:100%;height:auto;min-width:(\d+)px"', page)
+    assert page.startswith('<div style="overflow-x:auto">') and m
+    view_width = float(re.search(r'viewBox="[-0-9.]+ [-0-9.]+ ([0-9.]+)', page).group(1))
+    smallest = min(float(s) for s in re.findall(r'font-size="([0-9.]+)"', page))
+    assert smallest * int(m.group(1)) / view_width == pytest.approx(9, abs=0.05)  # 9 px at min-width

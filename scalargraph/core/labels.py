@@ -19,7 +19,11 @@ from ..errors import InputError, OperandTypeError
 from .graph import Graph
 from .node import Constant, Node, Param
 
-__all__ = ["as_graph", "format_number", "kind", "label", "labels", "value_table"]
+__all__ = ["DIGITS", "as_graph", "format_number", "kind", "label", "labels", "value_table"]
+
+#: Significant digits shown by default in diagrams, steps, the player, quizzes and tapes
+#: (one default for every picture and text of the same graph).
+DIGITS = 5
 
 
 def kind(node: Node) -> str:
@@ -35,17 +39,23 @@ def format_number(value: Any, digits: int = 17) -> str:
     """A float with up to ``digits`` significant digits (the shortest exact form by
     default); ``not computed`` for None; a short summary for a batch.
 
+    Zero is written ``0``, never ``-0`` (a product like ``-4 · 0.0`` gives -0.0).
+
     >>> format_number(2.0595697955721652), format_number(None), format_number(1/3, 4)
     ('2.0595697955721652', 'not computed', '0.3333')
+    >>> format_number(-0.0), format_number(-1e-30, 4)
+    ('0', '-1e-30')
     """
     if value is None:
         return "not computed"
     if value.__class__ is float:
+        if value == 0.0:
+            value = 0.0  # drops the sign of -0.0
         return repr(value) .removesuffix(".0") if digits >= 17 else f"{value:.{digits}g}"
     import numpy as np
 
     arr = np.asarray(value)
-    return f"batch{arr.shape} mean {arr.mean():.{min(digits, 6)}g}"
+    return f"batch{arr.shape} mean {arr.mean() + 0.0:.{min(digits, 6)}g}"  # + 0.0: no -0
 
 
 def label(node: Node, position: int) -> str:

@@ -185,8 +185,9 @@ class _Builder:
         self.order = topological_order(self.output)
         self.pos = {n: i for i, n in enumerate(self.order)}
         history = walk[0]._history
-        self.digits = draw_options.get("precision", history.digits if history else 5)
-        self.options = {**draw_options, "precision": self.digits}
+        self.digits = draw_options.get("digits", history.digits if history else 5)
+        self.options = {**draw_options, "digits": self.digits}
+        self.options.setdefault("fold", False)  # every step's node keeps its box
         self.value_at: dict[Node, int] = {}  # step index at which each value becomes known
         self.grad_events: dict[Node, list[tuple[int, Any]]] = {}  # (step index, running total)
         for s in walk:
@@ -212,7 +213,7 @@ class _Builder:
         self.theme = THEMES[self.theme_name]  # a valid name: draw() checked it
         # What a cell shows before its numbers are known, as draw() writes it: the diagram
         # with nothing computed (its DOT only; it is not laid out).
-        blank = draw(self.output, values={}, grads={}, **self.options).digraph.body
+        blank = draw(self.output, values={}, grads={}, **{**diagram.layout, **self.options}).digraph.body
         self.rows = {"final": _label_rows(diagram.digraph.body), "blank": _label_rows(blank)}
         self.blank_edges = _edge_labels(blank)
         drawn = {m.group(1) for m in map(_NODE_LINE.match, diagram.digraph.body) if m}
@@ -331,7 +332,7 @@ class _Builder:
                 consumer, j = found[k]
                 dot_id = f"{title}#{k}"
                 self.hot((consumer.inputs[j], consumer), g, dot_id)
-                text = g.find(_S + "text")
+                text = g.find(f".//{_S}text")  # inside an <a> when the label has a tooltip
                 if text is not None and dot_id in self.blank_edges:
                     self.edge_cells[dot_id] = self.derivative(text, consumer, self.blank_edges[dot_id])
         layout = _Layout(digraph.source, labels, self.dot_ids, self.edge_cells)
@@ -482,7 +483,7 @@ def _style(root: ET.Element, name: str, theme: Any) -> None:
         f"{scope} g.edge.sg-hot > path{{stroke:{hl};stroke-width:3px}}"
         f"{scope} g.edge.sg-hot > polygon{{stroke:{hl};fill:{hl}}}"
         f"{scope} g.edge.sg-hot > text{{fill:{hl};font-weight:bold}}"
-        f"{scope} polygon.sg-hot{{stroke:{hl};stroke-width:2px}}")
+        f"{scope} polygon.sg-hot{{fill:{theme.highlight_fill};stroke:{hl};stroke-width:2px}}")
     root.insert(0, style)
 
 

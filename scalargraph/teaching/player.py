@@ -196,7 +196,7 @@ class Player:
         return render(digraph.source, "png")
 
     def _diagram_options(self) -> dict[str, Any]:
-        return {"precision": self.plan.digits, **self.draw_options}
+        return {"digits": self.plan.digits, **self.draw_options}
 
     # ------------------------------------------------------------------- GIF
     # ------------------------------------------------------------------- GIF
@@ -268,8 +268,12 @@ def player(f: Any, mode: str = "both", *, digits: int = 5, interval: float = 1.2
     if not walk:
         raise InputError(f"nothing to play: the {mode} pass of this graph has no steps "
                          "(its output is a constant); use mode='both' or 'backward'")
-    if "precision" not in draw_options:
-        draw_options["precision"] = digits
+    draw_options["digits"] = draw_options.pop("precision", draw_options.get("digits", digits))
+    # The player zooms and scrolls a wide graph itself; its frames keep one layout, which
+    # edge labels that change length would move (see draw's rankdir="auto" for a notebook cell).
+    draw_options.setdefault("rankdir", "LR")
+    draw_options.setdefault("edge_labels", "full")
+    draw_options.setdefault("compact", False)  # one row per attached parameter: one cell per frame
     plan = make_plan(walk, draw_options)
     if len(plan.frames) > FRAMES_WARN:
         warnings.warn(

@@ -31,10 +31,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.graph import Graph
-from ..core.labels import as_graph, format_number, labels
+from ..core.labels import DIGITS, as_graph, format_number, labels
 from ..core.node import Constant, Node
 from ..errors import InputError, OperandTypeError, ScalargraphError
-from .steps import Step, steps, svg_element
+from .steps import Step, steps
 
 __all__ = ["Mark", "Marks", "Question", "Quiz", "quiz"]
 
@@ -177,13 +177,18 @@ class Quiz:
         return shown
 
     def diagram(self, **options: Any) -> Any:
-        """The graph with every value, the revealed gradients and the current node highlighted."""
+        """The graph with every value, the revealed gradients ("?" for the others) and the
+        current node highlighted; while a question is open the edges show the local derivatives
+        symbolically only (their numbers, on edges into the output, would be the answer)."""
         from ..drawing.diagram import draw
 
         current = self.current
         highlight = () if current is None else (current.node,)
         values = {n: n.value for n in self.graph.nodes}
-        options.setdefault("precision", self.digits)
+        options.setdefault("digits", self.digits)
+        options.setdefault("unknown", "?")
+        if current is not None:
+            options.setdefault("edge_labels", "symbolic")
         return draw(self.graph.output, values=values, grads=self.revealed(), highlight=highlight,
                     **options)
 
@@ -191,7 +196,7 @@ class Quiz:
         marks = "".join(f"<li>{html.escape(str(m)).replace(chr(10), '<br>')}</li>"
                         for m in self.marks.values())
         try:
-            svg = svg_element(self.diagram().svg())
+            svg = self.diagram().html()  # fits the cell, scrolls rather than shrink below 9 px
         except ScalargraphError:  # no renderer installed: the questions and marks alone
             svg = ""
         return (f'<div class="sg-quiz">{svg}'
@@ -212,7 +217,7 @@ def _number(value: Any, name: str) -> float:
 
 
 def quiz(f: Any, *, ask: str | Iterable[Any] = "all", rtol: float = 0.01, atol: float = 1e-4,
-         digits: int = 5) -> Quiz:
+         digits: int = DIGITS) -> Quiz:
     """A quiz on the gradients of ``f`` (an output Node, a Graph or an example).
 
     ``ask`` is ``"all"`` (every input, parameter and op node but the output),

@@ -33,7 +33,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..core.graph import Graph, backward_pass, local_derivative
-from ..core.labels import as_graph, format_number, labels
+from ..core.labels import DIGITS, as_graph, format_number, labels
 from ..core.node import Constant, Node, Param
 from ..errors import InputError, ScalargraphError
 
@@ -174,13 +174,21 @@ class Step:
     def diagram(self, **options: Any) -> Any:
         """The diagram at this step: known values and gradients, the active node and edge.
 
-        Options go to :func:`scalargraph.draw`; ``precision`` is the steps' ``digits`` unless given.
+        Options go to :func:`scalargraph.draw`; ``digits`` is the steps' ``digits`` unless given;
+        ``flow=step.edge`` writes the gradient a backward step's edge carries. Every step of one
+        pass is drawn with the layout of the finished pass, so frames do not jump.
         """
         from ..drawing.diagram import draw
 
-        assert self._history is not None
-        options.setdefault("precision", self._history.digits)
-
+        h = self._history
+        assert h is not None
+        options.setdefault("digits", options.pop("precision", h.digits))
+        options.setdefault("fold", False)  # every frame draws the same boxes
+        if "rankdir" not in options or "edge_labels" not in options:
+            final = {n: events[-1][1] for n, events in h.grad_events.items()}
+            chosen = draw(self.output, values=h.value, grads=final, **options).layout
+            for key, value in chosen.items():
+                options.setdefault(key, value)
         return draw(self.output, values=self.values, grads=self.grads,
                     highlight=self.highlight, **options)
 
@@ -197,7 +205,7 @@ class Step:
         import html
 
         try:
-            svg = svg_element(self.diagram().svg())
+            svg = self.diagram().html()  # fits the cell, scrolls rather than shrink below 9 px
         except ScalargraphError:  # no renderer installed: Jupyter shows the LaTeX alone
             return None
         return (f'<div class="sg-step">{svg}<div class="sg-equation" title="{html.escape(self.text)}">'
@@ -214,7 +222,7 @@ def svg_element(svg: str) -> str:
     return svg[start:].strip() if start >= 0 else svg.strip()
 
 
-def steps(f: Any, mode: str = "backward", *, digits: int = 5) -> list[Step]:
+def steps(f: Any, mode: str = "backward", *, digits: int = DIGITS) -> list[Step]:
     """The steps of the forward pass, the backward pass or both, with their equations.
 
     ``f`` is the output Node (or a Graph, or an example). Numbers are shown with
