@@ -21,7 +21,7 @@ BackwardStats(nodes=5, derivatives_evaluated=6)
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +32,8 @@ from .node import Constant, Node, Param, as_value, domain_error, evaluate
 from .ops import Op
 
 __all__ = [
-    "BackwardStats", "Graph", "backward_from", "backward_pass", "local_derivative", "topological_order",
+    "BackwardStats", "Graph", "backward_from", "backward_pass", "evaluation_plan", "local_derivative",
+    "reevaluate", "topological_order",
 ]
 
 
@@ -251,6 +252,41 @@ def local_derivative(op: Op, k: int, out: Any, values: tuple[Any, ...]) -> Any:
             raise domain_error(op, values, f"derivative for input {k + 1}") from None
 
 
+#: One op node in a re-evaluation: its position, its op and its inputs' positions (-1: none).
+Step = tuple[int, Op, int, int]
+
+
+def evaluation_plan(nodes: Sequence[Node], only: Container[Node] | None = None) -> tuple[Step, ...]:
+    """What :func:`reevaluate` computes: each op node of ``nodes`` (topological order), or
+    each one in ``only``, by position, with the positions of its inputs in ``nodes``."""
+    where = {n: i for i, n in enumerate(nodes)}
+    return tuple((i, n.op, where[n._a], -1 if n._b is None else where[n._b])  # type: ignore[index]
+                 for i, n in enumerate(nodes) if n.op is not None and (only is None or n in only))
+
+
+def reevaluate(nodes: Sequence[Node], plan: Sequence[Step], changed: Mapping[int, Any]) -> list[Any]:
+    """The values of ``nodes`` with the values ``changed`` (by position) put in and the op
+    nodes of ``plan`` evaluated again, in order.
+
+    The one forward re-evaluation: :meth:`Graph.forward` stores its result, the gradient
+    checks nudge one node and read the output. It writes to no node, so an error leaves
+    the graph as it was and threads may share the nodes.
+
+    >>> import scalargraph as sg
+    >>> x = sg.Node(3.0, name="x")
+    >>> f = x * x + 1
+    >>> order = topological_order(f)
+    >>> reevaluate(order, evaluation_plan(order), {0: 4.0})[-1], f.value
+    (17.0, 10.0)
+    """
+    values = [n.value for n in nodes]
+    for i, value in changed.items():
+        values[i] = value
+    for i, op, a, b in plan:
+        values[i] = evaluate(op, (values[a],) if b < 0 else (values[a], values[b]))
+    return values
+
+
 def count_edges(order: Iterable[Node]) -> int:
     """Edges that carry a gradient: from each op node to each non-constant input."""
     return sum(1 for n in order for i in n.inputs if i.__class__ is not Constant)
@@ -299,7 +335,7 @@ class Graph:
         self.params: tuple[Param, ...] = tuple(n for n in leaves if isinstance(n, Param))
         self.constants: tuple[Constant, ...] = tuple(n for n in leaves if isinstance(n, Constant))
         self.inputs: tuple[Node, ...] = tuple(n for n in leaves if not isinstance(n, (Param, Constant)))
-        self._ops: tuple[Node, ...] | None = None  # the op nodes, found on the first forward()
+        self._plan: tuple[Step, ...] | None = None  # what forward() evaluates, made on its first call
         self._by_name: dict[str, Node] = {}
         for leaf in self.inputs + self.params:
             if leaf.name is None:
@@ -328,21 +364,12 @@ class Graph:
         None), since they belonged to the old values. On any error the graph is
         left exactly as it was.
         """
-        updates = [(self._leaf(name), as_value(v, name)) for name, v in values.items()]
-        saved = [n.value for n in self.nodes]
-        for leaf, v in updates:
-            leaf.value = v
-        if self._ops is None:
-            self._ops = tuple([n for n in self.nodes if n.op is not None])
-        try:
-            for node in self._ops:
-                a, b = node._a, node._b  # an op node has one or two inputs
-                args = (a.value,) if b is None else (a.value, b.value)  # type: ignore[union-attr]
-                node.value = evaluate(node.op, args)  # type: ignore[arg-type]
-        except Exception:
-            for n, v in zip(self.nodes, saved):
-                n.value = v
-            raise
+        updates = {self.nodes.index(self._leaf(name)): as_value(v, name) for name, v in values.items()}
+        if self._plan is None:
+            self._plan = evaluation_plan(self.nodes)
+        new = reevaluate(self.nodes, self._plan, updates)  # writes nothing: an error changes nothing
+        for node, value in zip(self.nodes, new):
+            node.value = value
         for n in self.nodes:
             n.grad = None
         return self.output.value
