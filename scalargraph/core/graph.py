@@ -1,9 +1,11 @@
 """A graph: its nodes in topological order, forward re-evaluation and the reverse pass.
 
-The chain rule is written once, in :func:`backward_pass`. It is memoized: nodes
-are visited in reverse topological order, so each node's gradient is final
-before it is pushed to its inputs, and each local derivative is evaluated once
-per edge.
+The reverse pass (:func:`backward_pass`, :func:`backward_from`) is memoized:
+nodes are visited in reverse topological order, so each node's gradient is
+final before it is pushed to its inputs, and each local derivative is evaluated
+once per edge. This is the engine's fast loop, which writes ``.grad``; every
+other tool replays the same edges in the same order from the reverse schedule
+(:mod:`scalargraph.core.schedule`), which writes nothing.
 
 >>> import scalargraph as sg
 >>> x, a = sg.Node(4.0, name="x"), sg.Param(1.0, name="a")
@@ -208,7 +210,7 @@ def _reverse(order: list[Node], visited: list[Node], saved: list[Any]) -> Backwa
                 k = 0
                 while True:  # once for the first input, once more for a second one
                     if inp.__class__ is not Constant:
-                        # The chain rule, the only place it is written:
+                        # The chain rule (schedule.replay is the same walk for every other tool):
                         contribution = g * (derivatives[k](m, out, av) if b is None
                                             else derivatives[k](m, out, av, bv))
                         if m is not MATH:  # a batch: the input's own shape (unbroadcast)
@@ -375,7 +377,9 @@ class Graph:
         return self.output.value
 
     def backward(self) -> dict[str, Any]:
-        """The reverse pass; returns ``{name: gradient}`` of the named inputs and parameters."""
+        """The reverse pass; returns ``{name: gradient}`` of the named inputs and parameters.
+
+        Writes every node's ``.grad`` (see :mod:`scalargraph.core.schedule` on threads)."""
         self.stats = backward_pass(list(self.nodes))
         return {name: leaf.grad for name, leaf in self._by_name.items()}
 
