@@ -284,8 +284,26 @@ def reevaluate(nodes: Sequence[Node], plan: Sequence[Step], changed: Mapping[int
     values = [n.value for n in nodes]
     for i, value in changed.items():
         values[i] = value
+    math = MATH
     for i, op, a, b in plan:
-        values[i] = evaluate(op, (values[a],) if b < 0 else (values[a], values[b]))
+        av = values[a]
+        if b < 0:
+            if av.__class__ is float:  # floats: the op table's function at once (a hot loop in training)
+                try:
+                    values[i] = op.forward(math, av)
+                    continue
+                except (ArithmeticError, ValueError):
+                    pass  # evaluate() below raises the error that names the op
+            values[i] = evaluate(op, (av,))
+            continue
+        bv = values[b]
+        if av.__class__ is float and bv.__class__ is float:
+            try:
+                values[i] = op.forward(math, av, bv)
+                continue
+            except (ArithmeticError, ValueError):
+                pass
+        values[i] = evaluate(op, (av, bv))
     return values
 
 
