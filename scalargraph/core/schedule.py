@@ -48,9 +48,8 @@ Building new nodes on top of shared ones is safe: it writes only the new nodes.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import InputError, OperandTypeError, ScalargraphError
 from .graph import (
@@ -62,6 +61,7 @@ from .graph import (
     topological_order,
 )
 from .labels import format_number, label
+from .namespaces import MATH
 from .node import Constant, Node, domain_error
 
 __all__ = ["Edge", "Flow", "Schedule", "gradients", "replay", "reverse_links"]
@@ -70,20 +70,21 @@ __all__ = ["Edge", "Flow", "Schedule", "gradients", "replay", "reverse_links"]
 Link = tuple[Node, int, Node]
 
 
-@dataclass(frozen=True, slots=True)
-class Edge:
+class Edge(NamedTuple):
     """One edge of the reverse pass: ``input`` is argument ``index`` (0 or 1) of the op
     node ``consumer``, and ``local`` is ``d consumer / d input`` at the graph's values
-    (a float, a numpy batch, or a Node when the reverse pass is built as a graph)."""
+    (a float, a numpy batch, or a Node when the reverse pass is built as a graph).
+
+    A named tuple (one is made per edge, so it is kept cheap): ``consumer, k, node, local = edge``.
+    """
 
     consumer: Node
-    index: int
+    index: int  # type: ignore[assignment]  # shadows tuple.index, which an edge has no use for
     input: Node
     local: Any
 
 
-@dataclass(frozen=True)
-class Flow:
+class Flow(NamedTuple):
     """What flows along one edge in the reverse walk.
 
     ``upstream`` is the consumer's gradient (complete when the edge is visited),
@@ -111,44 +112,55 @@ def reverse_links(nodes: Sequence[Node]) -> list[Link]:
     [('add', 0, None), ('mul', 0, 'x'), ('mul', 1, 'x')]
     """
     links: list[Link] = []
+    add = links.append
     for node in reversed(nodes):
-        if node.op is None:
+        a = node._a  # an op node's inputs are the slots _a and _b; a leaf has neither
+        if a is None:
             continue
-        for k, inp in enumerate(node.inputs):
-            if not _is_constant(inp):
-                links.append((node, k, inp))
+        if not _is_constant(a):
+            add((node, 0, a))
+        b = node._b
+        if b is not None and not _is_constant(b):
+            add((node, 1, b))
     return links
 
 
-def _product(upstream: Any, edge: Edge) -> Any:
-    """``upstream · local`` in floats or numpy, in the shape of the input it flows into."""
-    contribution = upstream * edge.local
-    return contribution if contribution.__class__ is float else _fit(contribution, edge.input.value)
-
-
 def replay(edges: Iterable[Edge], output: Node, seed: Any = 1.0,
-           times: Callable[[Any, Edge], Any] = _product) -> Iterator[Flow]:
+           times: Callable[[Any, Edge], Any] | None = None,
+           totals: dict[Node, Any] | None = None) -> Iterator[Flow]:
     """The reverse walk: for each edge in order, ``upstream × local``, accumulated into
     the input's gradient. One :class:`Flow` per edge.
 
-    ``seed`` is d output / d output; ``times(upstream, edge)`` multiplies (floats and
-    numpy batches by default; the higher derivatives pass Node arithmetic). The edges
-    must come in reverse-pass order, so that each consumer's gradient is complete
-    before it flows on. Nothing is written to the nodes.
+    ``seed`` is d output / d output; ``times(upstream, edge)`` multiplies (by default
+    floats and numpy batches, a batch's contribution summed to the shape of the input it
+    flows into; the higher derivatives pass Node arithmetic). The edges must come in
+    reverse-pass order, so that each consumer's gradient is complete before it flows on.
+    ``totals`` (a dict, when given) receives every gradient as it grows: the result, once
+    the walk is done. Nothing is written to the nodes.
 
     >>> x = Node(3.0, name="x")
     >>> f = x * x
     >>> [(flow.upstream, flow.contribution, flow.total) for flow in Schedule(f).flows()]
     [(1.0, 3.0, 3.0), (1.0, 3.0, 6.0)]
     """
-    totals: dict[Node, Any] = {output: seed}
+    if totals is None:
+        totals = {}
+    totals[output] = seed
+    get = totals.get
+    flow = tuple.__new__  # Flow(...) without the named tuple's Python-level __new__: one per edge
     for edge in edges:
-        upstream = totals[edge.consumer]
-        contribution = times(upstream, edge)  # the chain rule: upstream × local
-        old = totals.get(edge.input)
+        consumer, _, inp, local = edge
+        upstream = totals[consumer]
+        if times is None:  # the chain rule: upstream × local
+            contribution = upstream * local
+            if contribution.__class__ is not float:
+                contribution = _fit(contribution, inp.value)
+        else:
+            contribution = times(upstream, edge)
+        old = get(inp)
         total = contribution if old is None else old + contribution
-        totals[edge.input] = total
-        yield Flow(edge, upstream, contribution, total)
+        totals[inp] = total
+        yield flow(Flow, (edge, upstream, contribution, total))
 
 
 class Schedule:
@@ -179,10 +191,27 @@ class Schedule:
     @cached_property
     def edges(self) -> tuple[Edge, ...]:
         """Every edge with its local derivative, in reverse-pass order."""
-        edges = []
+        edges: list[Edge] = []
+        add = edges.append
+        math, new = MATH, tuple.__new__
+        values: tuple[Any, ...]
         for consumer, k, inp in self.links:
-            values = tuple(i.value for i in consumer.inputs)
-            edges.append(Edge(consumer, k, inp, local_derivative(consumer.op, k, consumer.value, values)))  # type: ignore[arg-type]
+            op, out, a, b = consumer.op, consumer.value, consumer._a, consumer._b
+            av = a.value  # type: ignore[union-attr]
+            if b is None:
+                values, floats = (av,), av.__class__ is float
+            else:
+                bv = b.value
+                values, floats = (av, bv), av.__class__ is float and bv.__class__ is float
+            local = None
+            if floats and out.__class__ is float:
+                try:  # floats: the op table's formula at once (sg.grad's hot loop)
+                    local = op.derivatives[k](math, out, *values)  # type: ignore[union-attr]
+                except (ArithmeticError, ValueError):
+                    pass  # local_derivative below raises the error that names the op
+            if local is None:
+                local = local_derivative(op, k, out, values)  # type: ignore[arg-type]
+            add(new(Edge, (consumer, k, inp, local)))  # Edge(...), without its Python-level __new__
         return tuple(edges)
 
     def flows(self) -> Iterator[Flow]:
@@ -193,12 +222,12 @@ class Schedule:
     def gradients(self) -> dict[Node, Any]:
         """``{node: d output / d node}`` for every node but the constants, in topological
         order: the numbers ``output.backward()`` puts in ``.grad``, to the last bit."""
-        totals: dict[Node, Any] = {self.output: 1.0}
+        _check_scalar_output(self.output)
+        totals: dict[Node, Any] = {}
         done = 0
         try:
             with _float_faults_raise():  # a batch overflowing raises, as in the engine
-                for flow in self.flows():
-                    totals[flow.edge.input] = flow.total
+                for _ in replay(self.edges, self.output, totals=totals):
                     done += 1
         except ScalargraphError:
             raise
