@@ -356,6 +356,7 @@ class Graph:
         self.constants: tuple[Constant, ...] = tuple(n for n in leaves if isinstance(n, Constant))
         self.inputs: tuple[Node, ...] = tuple(n for n in leaves if not isinstance(n, (Param, Constant)))
         self._plan: tuple[Step, ...] | None = None  # what forward() evaluates, made on its first call
+        self._positions: dict[Node, int] = {}  # the named leaves' places in nodes, with the plan
         self._by_name: dict[str, Node] = {}
         for leaf in self.inputs + self.params:
             if leaf.name is None:
@@ -384,10 +385,12 @@ class Graph:
         None), since they belonged to the old values. On any error the graph is
         left exactly as it was.
         """
-        updates = {self.nodes.index(self._leaf(name)): as_value(v, name) for name, v in values.items()}
+        updates = [(self._leaf(name), as_value(v, name)) for name, v in values.items()]
         if self._plan is None:
             self._plan = evaluation_plan(self.nodes)
-        new = reevaluate(self.nodes, self._plan, updates)  # writes nothing: an error changes nothing
+            self._positions = {leaf: self.nodes.index(leaf) for leaf in self._by_name.values()}
+        changed = {self._positions[leaf]: v for leaf, v in updates}
+        new = reevaluate(self.nodes, self._plan, changed)  # writes nothing: an error changes nothing
         for node, value in zip(self.nodes, new):
             node.value = value
         for n in self.nodes:
