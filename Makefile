@@ -52,8 +52,9 @@ fuzz: $(VENV)/.installed-test
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q \
 		tests/test_properties.py tests/test_parse_fuzz.py
 
+# `make bench BASELINE=main` also times this tree against that commit, side by side.
 bench: $(VENV)/.installed-bench
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(if $(BASELINE),--baseline $(BASELINE))
 
 clean:
 	rm -rf $(VENV) $(OUT) *.egg-info site

@@ -5,7 +5,10 @@
    summed, one backward: graph building + backward, the same weights and data for every engine.
 2. Bytes per op of a ``y = y * c`` chain (tracemalloc), c a number and c a node made once.
 
-Run alone: ``python benchmarks/bench_core.py``.
+3. With ``SG_BASELINE=<commit>`` (``make bench BASELINE=main``): the MLP workload again,
+   this tree against scalargraph at that commit, interleaved in one process.
+
+Run alone: ``python benchmarks/bench_core.py`` (``SG_BASELINE=main python ...``).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from baseline import baseline_ref, load
 from common import allocated_bytes, best_of_each, main, row
 
 import scalargraph as sg
@@ -82,11 +86,37 @@ def make_params(engine: Engine) -> list[list[tuple[list[Any], Any]]]:
     return [[([engine.param(v) for v in w], engine.param(b)) for w, b in layer] for layer in weights()]
 
 
-def _scalargraph() -> Engine:
-    def backward(loss: sg.Node) -> None:
+def _scalargraph(package: Any = sg, name: str = "scalargraph") -> Engine:
+    def backward(loss: Any) -> None:
         loss.backward()
 
-    return Engine("scalargraph", sg.Param, sg.Node, sg.relu, backward, lambda p: p.grad)
+    return Engine(name, package.Param, package.Node, package.relu, backward, lambda p: p.grad)
+
+
+def baseline_rows(figure: str, ref: str, repeat: int = 15) -> list[dict[str, Any]]:
+    """The MLP workload, this tree against scalargraph at commit ``ref``, interleaved in
+    one process (``make bench BASELINE=main``): wall-clock and CPU time."""
+    engines = {"scalargraph": _scalargraph(),
+               "baseline": _scalargraph(load(ref), f"scalargraph at {ref}")}
+    _check_same_workload(engines)
+    name = engines["baseline"].name
+    wall = time_mlp(engines, repeat=repeat)
+    cpu = time_mlp(engines, repeat=repeat, clock=time.process_time)
+    graphs = {key: sg_of(engine) for key, engine in engines.items()}
+    forward = best_of_each({key: (g.forward, None) for key, g in graphs.items()}, repeat,
+                           clock=time.process_time)
+    return [row(f"{figure}, this tree vs {name}", wall["scalargraph"], wall["baseline"], name, "s",
+                "<= 1.05x"),
+            row("the same in CPU seconds", cpu["scalargraph"], cpu["baseline"], name, "s", "<= 1.05x"),
+            row("Graph.forward() of that graph, CPU seconds", forward["scalargraph"], forward["baseline"],
+                name, "s", "<= 1.05x")]
+
+
+def sg_of(engine: Engine) -> Any:
+    """The MLP loss built by ``engine``, as a Graph of the package that made its nodes."""
+    loss = mlp_loss(engine, make_params(engine), data())
+    package = sys.modules[type(loss).__module__.split(".")[0]]
+    return package.Graph(loss)
 
 
 def _micrograd() -> Engine | None:
@@ -203,6 +233,9 @@ def rows() -> list[dict[str, Any]]:
         times = time_mlp(found)
         out.append(row(figure, times["scalargraph"], None, "micrograd not installed: make bench", "s",
                        "<= 0.1x"))
+    ref = baseline_ref()
+    if ref is not None:
+        out.extend(baseline_rows(figure, ref))
     for c_is_node, what in ((False, "c a number (a constant per op)"), (True, "c a node made once")):
         ours_b = chain_bytes("scalargraph", c_is_node)
         theirs = chain_bytes("micrograd", c_is_node) if "micrograd" in found else None

@@ -5,6 +5,7 @@ crash cannot change another's numbers); a module that fails gets a row with its 
 
     python benchmarks/run.py                 # every bench_*.py
     python benchmarks/run.py core numpy      # only bench_core.py and bench_numpy.py
+    python benchmarks/run.py --baseline main core   # and this tree against main, side by side
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from baseline import ENV
 from common import KEYS, format_table
 
 HERE = Path(__file__).resolve().parent
@@ -107,8 +109,13 @@ def _print_rows_of(path: str) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="bench modules to run (default: all)")
+    parser.add_argument("--baseline", metavar="COMMIT",
+                        help="also time this tree against scalargraph at COMMIT, side by side "
+                             "(bench modules that support it, e.g. core)")
     parser.add_argument("--rows-of", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.baseline:
+        os.environ[ENV] = args.baseline  # read by the bench modules, in their own processes
     if args.rows_of:
         _print_rows_of(args.rows_of)
         return

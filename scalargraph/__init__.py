@@ -18,7 +18,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .checks.gradcheck import GradcheckResult, gradcheck
+from .checks.gradcheck import Check, GradcheckResult, gradcheck
 from .checks.per_node import check_nodes
 from .core.define import define_op, forget_op
 from .core.functions import (
@@ -42,6 +42,7 @@ from .core.functions import (
 from .core.graph import BackwardStats, Graph, topological_order
 from .core.node import Constant, Group, Node, Param, group, set_display
 from .core.ops import OPS, Op
+from .core.schedule import Schedule, gradients
 from .errors import (
     ArityError,
     BackwardError,
@@ -93,8 +94,8 @@ _LAZY: dict[str, str] = {
 _SUBMODULES = {"nn": ".learning.nn", "plot": ".learning.plot", "examples": ".learning.examples"}
 
 __all__ = [
-    "Node", "Param", "Constant", "Graph", "BackwardStats", "topological_order",
-    "group", "Group", "gradcheck", "GradcheckResult", "check_nodes", "OPS", "Op", "define_op",
+    "Node", "Param", "Constant", "Graph", "BackwardStats", "topological_order", "Schedule", "gradients",
+    "group", "Group", "gradcheck", "GradcheckResult", "Check", "check_nodes", "OPS", "Op", "define_op",
     "forget_op",
     "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs",
     "maximum", "minimum", "heaviside", "sign", "sum", "mean",

@@ -70,3 +70,20 @@ def test_run_finds_every_bench_module_and_refuses_unknown_names():
     assert [p.name for p in run.modules(["numpy"])] == ["bench_numpy.py"]
     with pytest.raises(SystemExit, match="no benchmark named nope"):
         run.modules(["nope"])
+
+
+def test_a_baseline_commit_is_imported_next_to_the_working_tree():
+    import shutil
+
+    import baseline
+
+    import scalargraph as sg
+
+    if shutil.which("git") is None or not (BENCH.parent / ".git").exists():
+        pytest.skip("needs a git checkout")
+    base = baseline.load("HEAD", "scalargraph_head_for_test")
+    x = base.Node(3.0)
+    (x * x + x).backward()
+    assert x.grad == 7.0 and base.Node is not sg.Node and base.__file__ != sg.__file__
+    with pytest.raises(SystemExit, match="cannot read scalargraph at 'no-such-commit'"):
+        baseline.load("no-such-commit")

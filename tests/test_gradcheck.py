@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 import scalargraph as sg
@@ -29,13 +31,29 @@ def test_gradcheck_catches_a_wrong_derivative():
     assert result["x"].analytic == pytest.approx(-result["x"].numeric, rel=1e-6)
 
 
-def test_gradcheck_restores_values_and_leaves_backward_gradients():
+def test_gradcheck_writes_no_value_and_no_gradient():
     x, y = sg.Node(1.5, name="x"), sg.Node(-0.5, name="y")
     f = sg.tanh(x * y) + y
     value = f.value
     result = sg.gradcheck(f)
     assert f.value == value and x.value == 1.5 and y.value == -0.5
-    assert x.grad == result["x"].analytic and "x" in str(result)
+    assert all(n.grad is None for n in sg.Graph(f).nodes)
+    # d/dx (tanh(xy) + y) = y (1 - tanh²(xy)), by hand
+    assert result["x"].analytic == pytest.approx(-0.5 * (1 - math.tanh(-0.75) ** 2), rel=1e-15)
+    assert "x" in str(result)
+
+
+def test_gradcheck_rows_and_node_checks_are_one_record():
+    from scalargraph.checks.check import Check
+    from scalargraph.checks.gradcheck import LeafCheck
+    from scalargraph.checks.per_node import NodeCheck, check_nodes
+
+    x = sg.Node(0.7, name="x")
+    f = sg.sin(x) * x
+    row, per_node = sg.gradcheck(f)["x"], check_nodes(f)[x]
+    assert LeafCheck is NodeCheck is Check and type(row) is type(per_node) is Check
+    assert row == per_node  # the same leaf checked twice gives the same record
+    assert row.analytic == pytest.approx(math.cos(0.7) * 0.7 + math.sin(0.7), rel=1e-15)
 
 
 def test_gradcheck_at_relu_kink_is_flagged():

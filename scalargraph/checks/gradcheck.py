@@ -11,35 +11,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Any
 
 from ..core.graph import Graph
 from ..core.node import Node
+from ..core.schedule import Schedule
+from .check import Check, check_node, close, difference_quotient, node_difference, relative_error
 
 __all__ = [
-    "GradcheckResult", "LeafCheck", "central_difference", "close", "difference_quotient", "gradcheck",
-    "relative_error",
+    "Check", "GradcheckResult", "LeafCheck", "central_difference", "close", "difference_quotient",
+    "gradcheck", "relative_error",
 ]
 
-
-@dataclass(frozen=True)
-class LeafCheck:
-    """One leaf: the backward gradient, the central difference and how far apart they are."""
-
-    name: str
-    node: Node
-    analytic: Any
-    numeric: Any
-    rel_error: float
-    ok: bool
+#: One leaf's row (the same :class:`Check` as the per-node check's).
+LeafCheck = Check
 
 
 class GradcheckResult:
-    """Rows of :class:`LeafCheck`, one per input and parameter, in graph order."""
+    """Rows of :class:`Check`, one per input and parameter, in graph order."""
 
-    def __init__(self, rows: list[LeafCheck], rtol: float) -> None:
+    def __init__(self, rows: list[Check], rtol: float) -> None:
         self.rows = rows
         self.rtol = rtol
 
@@ -51,13 +43,13 @@ class GradcheckResult:
     def max_rel_error(self) -> float:
         return max((row.rel_error for row in self.rows), default=0.0)
 
-    def __iter__(self) -> Iterator[LeafCheck]:
+    def __iter__(self) -> Iterator[Check]:
         return iter(self.rows)
 
     def __len__(self) -> int:
         return len(self.rows)
 
-    def __getitem__(self, key: str | int) -> LeafCheck:
+    def __getitem__(self, key: str | int) -> Check:
         if isinstance(key, int):
             return self.rows[key]
         for row in self.rows:
@@ -80,89 +72,25 @@ def _fmt(v: Any) -> str:
     return f"{v:.8g}" if isinstance(v, float) else "batch"
 
 
-def relative_error(a: Any, b: Any) -> float:
-    """``|a - b| / max(|a|, |b|, 1e-12)``, the largest over a batch.
-
-    >>> relative_error(2.0, 2.0), relative_error(1.0, 0.5)
-    (0.0, 0.5)
-    """
-    import numpy as np
-
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    scale = np.maximum(np.maximum(np.abs(a), np.abs(b)), 1e-12)
-    return float(np.max(np.abs(a - b) / scale))
-
-
-def close(a: Any, b: Any, rtol: float, atol: float) -> bool:
-    """``|a - b| <= atol + rtol · max(|a|, |b|)``, for every sample of a batch.
-
-    >>> close(2.0, 2.0 + 1e-9, 1e-5, 1e-7), close(1.0, 0.5, 1e-5, 1e-7)
-    (True, False)
-    """
-    import numpy as np
-
-    return bool(np.all(np.abs(np.subtract(a, b)) <= atol + rtol * np.maximum(np.abs(a), np.abs(b))))
-
-
-def difference_quotient(value: Any, output_at: Callable[[Any], float], eps: float) -> Any:
-    """``(f(v + h) - f(v - h)) / 2h`` with ``h = eps · max(1, |v|)``, where ``output_at(v)``
-    is the output with one node's value set to ``v``; elementwise for a batch ``value``
-    (one sample nudged at a time). Restoring the node is the caller's business.
-
-    >>> round(difference_quotient(3.0, lambda v: v * v, 1e-6), 6)   # d(v²)/dv = 2v = 6
-    6.0
-    """
-    import numpy as np
-
-    def quotient(v: float, at: Callable[[float], float]) -> float:
-        h = eps * max(1.0, abs(v))
-        return (at(v + h) - at(v - h)) / (2 * h)
-
-    if value.__class__ is float:
-        return quotient(value, output_at)
-    grad = np.zeros_like(value)
-    for index in np.ndindex(value.shape):
-        def at(v: float, index: tuple[int, ...] = index) -> float:
-            changed = value.copy()
-            changed[index] = v
-            return output_at(changed)
-        grad[index] = quotient(float(value[index]), at)
-    return grad
-
-
 def central_difference(graph: Graph, leaf: Node, eps: float) -> Any:
     """``(f(v + h) - f(v - h)) / 2h`` for one leaf (elementwise for a batch leaf);
-    ``h = eps · max(1, |v|)``. The leaf's value is restored afterwards."""
-    import numpy as np
-
-    original = leaf.value
-
-    def output_at(value: Any) -> float:
-        leaf.value = value
-        return float(np.sum(graph.forward()))
-
-    try:
-        return difference_quotient(original, output_at, eps)
-    finally:
-        leaf.value = original
-        graph.forward()
+    ``h = eps · max(1, |v|)``. No node's value or gradient is written."""
+    return node_difference(graph.nodes, graph.nodes.index(leaf), eps)
 
 
 def gradcheck(output: Node, eps: float = 1e-6, rtol: float = 1e-5, atol: float = 1e-7) -> GradcheckResult:
-    """Compare ``output.backward()`` with central differences for every input and parameter.
+    """Compare the backward pass with central differences for every input and parameter.
 
     A leaf is ``ok`` when ``|backward - numeric| <= atol + rtol * max(|backward|, |numeric|)``
-    (elementwise for a batch). Values are restored afterwards and each leaf's
-    ``grad`` holds the backward gradient.
+    (elementwise for a batch). The backward gradients come from the reverse schedule
+    (:meth:`~scalargraph.core.schedule.Schedule.gradients`, the engine's numbers) and
+    the numeric ones from re-evaluating the graph into lists of its own: no node's
+    value or ``.grad`` is written, so threads may check graphs that share nodes.
     """
-
     graph = Graph(output)
-    graph.backward()
-    analytic = [leaf.grad for leaf in graph.inputs + graph.params]
-    numeric = [central_difference(graph, leaf, eps) for leaf in graph.inputs + graph.params]
-    graph.backward()  # forward() cleared the gradients; the values are the original ones again
-    rows = []
-    for i, (leaf, a, n) in enumerate(zip(graph.inputs + graph.params, analytic, numeric)):
-        ok = close(a, n, rtol, atol)
-        rows.append(LeafCheck(leaf.name or f"leaf{i}", leaf, a, n, relative_error(a, n), ok))
+    analytic = Schedule(graph).gradients()
+    where = {n: i for i, n in enumerate(graph.nodes)}
+    rows = [check_node(graph.nodes, where[leaf], analytic[leaf], name=leaf.name or f"leaf{i}",
+                       eps=eps, rtol=rtol, atol=atol)
+            for i, leaf in enumerate(graph.inputs + graph.params)]
     return GradcheckResult(rows, rtol)

@@ -1,7 +1,8 @@
 """Per-node gradient check: each node's backward gradient against central differences.
 
 For a node ``n`` the numeric gradient is ``(f(n + h) - f(n - h)) / 2h``, where only
-the nodes downstream of ``n`` are evaluated again. Every value is restored afterwards.
+the nodes downstream of ``n`` are evaluated again (:mod:`scalargraph.checks.check`),
+without writing any node's value or gradient.
 
 >>> import scalargraph as sg
 >>> x, y, z = sg.Node(-2.0, name="x"), sg.Node(5.0, name="y"), sg.Node(-4.0, name="z")
@@ -18,110 +19,36 @@ the nodes downstream of ``n`` are evaluated again. Every value is restored after
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from ..core.graph import backward_pass, topological_order
-from ..core.node import Constant, Node, evaluate
-from ..errors import DomainError
-from .gradcheck import close, difference_quotient, relative_error
+from ..core.node import Constant, Node
+from ..core.schedule import Schedule
+from .check import Check, check_node, downstream, node_difference
 
-__all__ = ["NodeCheck", "check_nodes", "downstream", "node_difference"]
+__all__ = ["Check", "NodeCheck", "check_nodes", "downstream", "node_difference"]
 
-
-@dataclass(frozen=True)
-class NodeCheck:
-    """One node: its backward gradient, the central difference, how far apart they are.
-
-    ``numeric`` is None (and ``ok`` False) when a nudged value left an op's domain."""
-
-    node: Node
-    analytic: Any
-    numeric: Any
-    rel_error: float
-    ok: bool
-
-
-def downstream(order: list[Node], index: int) -> list[Node]:
-    """The op nodes after ``order[index]`` that depend on it, in topological order.
-
-    >>> import scalargraph as sg
-    >>> x, y = sg.Node(1.0, name="x"), sg.Node(2.0, name="y")
-    >>> order = topological_order(sg.exp(x) * y)
-    >>> [n.op.name for n in downstream(order, 0)], downstream(order, 3)
-    (['exp', 'mul'], [])
-    """
-    reached = {order[index]}
-    found = []
-    for node in order[index + 1:]:
-        if any(i in reached for i in node.inputs):
-            reached.add(node)
-            found.append(node)
-    return found
-
-
-def node_difference(order: list[Node], index: int, eps: float = 1e-6) -> Any:
-    """d ``order[-1]`` / d ``order[index]`` by central differences (elementwise for a batch),
-    re-evaluating only the downstream nodes; ``h = eps · max(1, |value|)``."""
-    node = order[index]
-    after = downstream(order, index)
-    original = node.value
-    saved = [n.value for n in after]
-    try:
-        return difference_quotient(original, lambda value: _output_at(node, after, value), eps)
-    finally:
-        node.value = original
-        for n, v in zip(after, saved):
-            n.value = v
-
-
-def _output_at(node: Node, after: list[Node], value: Any) -> float:
-    import numpy as np
-
-    node.value = value
-    for n in after:
-        n.value = evaluate(n.op, tuple(i.value for i in n.inputs))  # type: ignore[arg-type]
-    out = after[-1] if after else node
-    return float(np.sum(out.value))
+#: The record of one node's check (the same :class:`Check` as :func:`scalargraph.gradcheck`'s rows).
+NodeCheck = Check
 
 
 def check_nodes(output: Node, *, grads: Mapping[Node, Any] | None = None,
                 nodes: Iterable[Node] | None = None, eps: float = 1e-6, rtol: float = 1e-5,
-                atol: float = 1e-7) -> dict[Node, NodeCheck]:
-    """A :class:`NodeCheck` for every node but the constants (or only for ``nodes``),
+                atol: float = 1e-7) -> dict[Node, Check]:
+    """A :class:`Check` for every node but the constants (or only for ``nodes``),
     in topological order.
 
     The backward gradient checked is the one in ``grads`` (when given) or ``node.grad``;
-    where that is None, a fresh backward pass supplies it (and every ``.grad`` is put back).
-    ``ok`` when ``|backward - numeric| <= atol + rtol · max(|backward|, |numeric|)``.
+    where that is None, the reverse schedule supplies it (:meth:`Schedule.gradients`,
+    which writes no ``.grad``). ``ok`` when
+    ``|backward - numeric| <= atol + rtol · max(|backward|, |numeric|)``.
     """
-
-    order = topological_order(output)
+    schedule = Schedule(output)
+    order = schedule.nodes
     shown: dict[Node, Any] = {n: (grads.get(n) if grads is not None else n.grad) for n in order}
     if any(g is None for n, g in shown.items() if not isinstance(n, Constant)):
-        fresh = _fresh_gradients(order)
-        shown = {n: fresh[n] if g is None else g for n, g in shown.items()}
+        fresh = schedule.gradients()
+        shown = {n: fresh.get(n) if g is None else g for n, g in shown.items()}
     wanted = None if nodes is None else set(nodes)
-    checks = {}
-    for index, node in enumerate(order):
-        if isinstance(node, Constant) or (wanted is not None and node not in wanted):
-            continue
-        analytic = shown[node]
-        try:
-            numeric = node_difference(order, index, eps)
-        except DomainError:
-            checks[node] = NodeCheck(node, analytic, None, float("inf"), False)
-            continue
-        checks[node] = NodeCheck(node, analytic, numeric, relative_error(analytic, numeric),
-                                 close(analytic, numeric, rtol, atol))
-    return checks
-
-
-def _fresh_gradients(order: list[Node]) -> dict[Node, Any]:
-    saved = [n.grad for n in order]
-    try:
-        backward_pass(order)
-        return {n: n.grad for n in order}
-    finally:
-        for n, g in zip(order, saved):
-            n.grad = g
+    return {node: check_node(order, index, shown[node], eps=eps, rtol=rtol, atol=atol)
+            for index, node in enumerate(order)
+            if not isinstance(node, Constant) and (wanted is None or node in wanted)}

@@ -18,13 +18,13 @@ through and differentiated again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..errors import BackwardError, DomainError, InputError
 from .functions import NODES
-from .graph import backward_pass, topological_order
 from .node import Constant, Node
+from .schedule import Edge, Schedule, _targets, replay
 
 __all__ = ["grad"]
 
@@ -36,26 +36,12 @@ class _One:
 _ONE = _One()
 
 
-def _targets(wrt: Node | Sequence[Node]) -> list[Node]:
-    targets = [wrt] if isinstance(wrt, Node) else wrt
-    if isinstance(targets, (str, bytes)) or not isinstance(targets, Sequence):
-        raise InputError(f"grad() needs a Node or a list of Nodes to differentiate with respect to, "
-                         f"got {type(wrt).__name__}")
-    for t in targets:
-        if not isinstance(t, Node):
-            raise InputError(f"grad(): can only differentiate with respect to Nodes, "
-                             f"got {type(t).__name__} {t!r}")
-        if isinstance(t, Constant):
-            raise InputError(f"grad(): {t!r} is a constant; constants never get gradients. "
-                             "Make it an input (sg.Node) or a parameter (sg.Param)")
-    return list(targets)
-
-
 def grad(output: Node, wrt: Node | Sequence[Node], create_graph: bool = False) -> Any:
     """d output / d node for each node of ``wrt`` (a Node gives one result, a list a list).
 
-    Floats by default (nodes' ``.grad`` are left as they were). With
-    ``create_graph=True``, Nodes whose graph computes the gradient, connected to
+    Floats by default, from the reverse schedule (:func:`scalargraph.gradients`): no
+    node's ``.grad`` is written, so threads may call it on graphs that share nodes.
+    With ``create_graph=True``, Nodes whose graph computes the gradient, connected to
     the original graph, so ``grad`` can be applied to them again. A node that
     ``output`` does not depend on has gradient 0.
 
@@ -70,59 +56,55 @@ def grad(output: Node, wrt: Node | Sequence[Node], create_graph: bool = False) -
     """
     if not isinstance(output, Node):
         raise InputError(f"grad() needs a Node as the output, got {type(output).__name__}")
-    targets = _targets(wrt)
-    order = topological_order(output)
-    results = _graph_gradients(order, targets) if create_graph else _float_gradients(order, targets)
+    targets = _targets(wrt, "grad")
+    schedule = Schedule(output)
+    if create_graph:
+        results = _graph_gradients(schedule, targets)
+    else:
+        found = schedule.gradients()
+        results = [found.get(t, 0.0) for t in targets]
     return results[0] if isinstance(wrt, Node) else results
 
 
-def _float_gradients(order: list[Node], targets: list[Node]) -> list[Any]:
-    saved = [n.grad for n in order]
-    try:
-        backward_pass(order)
-        members = {id(n) for n in order}
-        return [(t.grad if t.grad is not None else 0.0) if id(t) in members else 0.0
-                for t in targets]
-    finally:
-        for n, g in zip(order, saved):
-            n.grad = g
-
-
-def _graph_gradients(order: list[Node], targets: list[Node]) -> list[Node]:
+def _graph_gradients(schedule: Schedule, targets: list[Node]) -> list[Node]:
+    order = schedule.nodes
     if any(n.value.__class__ is not float for n in order):
         raise BackwardError(
             "grad(..., create_graph=True) works on scalar graphs only; this one holds a batch. "
             "Differentiate one sample at a time, or use create_graph=False"
         )
     # Nodes that depend on an input or parameter; everything else is a number to differentiation.
-    live: set[int] = set()
+    live: set[Node] = set()
     for n in order:
-        if (n.op is None and n.__class__ is not Constant) or any(id(i) in live for i in n.inputs):
-            live.add(id(n))
-    grads: dict[int, Any] = {id(order[-1]): _ONE}
-    for node in reversed(order):
-        g = grads.get(id(node))
-        op = node.op
-        if g is None or op is None or id(node) not in live:
-            continue
-        # Inputs that cannot carry a gradient enter the formulas as plain numbers, so that
-        # x ** 3 differentiates to 3.0 * x ** 2.0 (a constant exponent), not x ** (3 - 1).
-        args = tuple(i if id(i) in live else i.value for i in node.inputs)
-        for k, inp in enumerate(node.inputs):
-            if id(inp) not in live:
-                continue
-            try:
-                local = op.derivatives[k](NODES, node, *args)
-            except DomainError as err:
-                raise DomainError(f"{op.name} (derivative for input {k + 1}): {err}") from None
-            contribution = _times(g, local)
-            old = grads.get(id(inp))
-            grads[id(inp)] = contribution if old is None else old + contribution
+        if (n.op is None and n.__class__ is not Constant) or any(i in live for i in n.inputs):
+            live.add(n)
+    grads: dict[Node, Any] = {schedule.output: _ONE}
+    for flow in replay(_node_edges(schedule, live), schedule.output, _ONE, _times):
+        grads[flow.edge.input] = flow.total
     return _results(order, targets, grads)
 
 
-def _times(g: Any, local: Any) -> Any:
+def _node_edges(schedule: Schedule, live: set[Node]) -> Iterator[Edge]:
+    """The schedule's edges into nodes that carry a gradient, each local derivative a Node
+    (the op table's formula evaluated on Nodes), made as the walk reaches the edge."""
+    for consumer, k, inp in schedule.links:
+        if inp not in live:
+            continue
+        op = consumer.op
+        assert op is not None
+        # Inputs that cannot carry a gradient enter the formulas as plain numbers, so that
+        # x ** 3 differentiates to 3.0 * x ** 2.0 (a constant exponent), not x ** (3 - 1).
+        args = tuple(i if i in live else i.value for i in consumer.inputs)
+        try:
+            local = op.derivatives[k](NODES, consumer, *args)
+        except DomainError as err:
+            raise DomainError(f"{op.name} (derivative for input {k + 1}): {err}") from None
+        yield Edge(consumer, k, inp, local)
+
+
+def _times(g: Any, edge: Edge) -> Any:
     """``g · local``, without the multiplications by 1 that would clutter the graph."""
+    local = edge.local
     if g is _ONE:
         return local
     if isinstance(local, Node):
@@ -132,12 +114,12 @@ def _times(g: Any, local: Any) -> Any:
     return -g if local == -1.0 else g * local
 
 
-def _results(order: list[Node], targets: list[Node], grads: dict[int, Any]) -> list[Node]:
+def _results(order: tuple[Node, ...], targets: list[Node], grads: dict[Node, Any]) -> list[Node]:
     existing = {id(n) for n in order}
     out_name = order[-1].name or "f"
     results: list[Node] = []
     for t in targets:
-        g = grads.get(id(t), 0.0)
+        g = grads.get(t, 0.0)
         if g is _ONE:
             g = 1.0  # the output itself: d f / d f
         results.append(g if isinstance(g, Node) else Constant(float(g)))

@@ -1,9 +1,11 @@
 """A graph: its nodes in topological order, forward re-evaluation and the reverse pass.
 
-The chain rule is written once, in :func:`backward_pass`. It is memoized: nodes
-are visited in reverse topological order, so each node's gradient is final
-before it is pushed to its inputs, and each local derivative is evaluated once
-per edge.
+The reverse pass (:func:`backward_pass`, :func:`backward_from`) is memoized:
+nodes are visited in reverse topological order, so each node's gradient is
+final before it is pushed to its inputs, and each local derivative is evaluated
+once per edge. This is the engine's fast loop, which writes ``.grad``; every
+other tool replays the same edges in the same order from the reverse schedule
+(:mod:`scalargraph.core.schedule`), which writes nothing.
 
 >>> import scalargraph as sg
 >>> x, a = sg.Node(4.0, name="x"), sg.Param(1.0, name="a")
@@ -21,7 +23,7 @@ BackwardStats(nodes=5, derivatives_evaluated=6)
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +34,8 @@ from .node import Constant, Node, Param, as_value, domain_error, evaluate
 from .ops import Op
 
 __all__ = [
-    "BackwardStats", "Graph", "backward_from", "backward_pass", "local_derivative", "topological_order",
+    "BackwardStats", "Graph", "backward_from", "backward_pass", "evaluation_plan", "local_derivative",
+    "reevaluate", "topological_order",
 ]
 
 
@@ -207,7 +210,7 @@ def _reverse(order: list[Node], visited: list[Node], saved: list[Any]) -> Backwa
                 k = 0
                 while True:  # once for the first input, once more for a second one
                     if inp.__class__ is not Constant:
-                        # The chain rule, the only place it is written:
+                        # The chain rule (schedule.replay is the same walk for every other tool):
                         contribution = g * (derivatives[k](m, out, av) if b is None
                                             else derivatives[k](m, out, av, bv))
                         if m is not MATH:  # a batch: the input's own shape (unbroadcast)
@@ -249,6 +252,59 @@ def local_derivative(op: Op, k: int, out: Any, values: tuple[Any, ...]) -> Any:
             return op.derivatives[k](MATH if scalar else numpy_namespace(), out, *values)
         except (ArithmeticError, ValueError):
             raise domain_error(op, values, f"derivative for input {k + 1}") from None
+
+
+#: One op node in a re-evaluation: its position, its op and its inputs' positions (-1: none).
+Step = tuple[int, Op, int, int]
+
+
+def evaluation_plan(nodes: Sequence[Node], only: Container[Node] | None = None) -> tuple[Step, ...]:
+    """What :func:`reevaluate` computes: each op node of ``nodes`` (topological order), or
+    each one in ``only``, by position, with the positions of its inputs in ``nodes``."""
+    where = {n: i for i, n in enumerate(nodes)}
+    return tuple((i, n.op, where[n._a], -1 if n._b is None else where[n._b])  # type: ignore[index]
+                 for i, n in enumerate(nodes) if n.op is not None and (only is None or n in only))
+
+
+def reevaluate(nodes: Sequence[Node], plan: Sequence[Step], changed: Mapping[int, Any]) -> list[Any]:
+    """The values of ``nodes`` with the values ``changed`` (by position) put in and the op
+    nodes of ``plan`` evaluated again, in order.
+
+    The one forward re-evaluation: :meth:`Graph.forward` stores its result, the gradient
+    checks nudge one node and read the output. It writes to no node, so an error leaves
+    the graph as it was and threads may share the nodes.
+
+    >>> import scalargraph as sg
+    >>> x = sg.Node(3.0, name="x")
+    >>> f = x * x + 1
+    >>> order = topological_order(f)
+    >>> reevaluate(order, evaluation_plan(order), {0: 4.0})[-1], f.value
+    (17.0, 10.0)
+    """
+    values = [n.value for n in nodes]
+    for i, value in changed.items():
+        values[i] = value
+    math = MATH
+    for i, op, a, b in plan:
+        av = values[a]
+        if b < 0:
+            if av.__class__ is float:  # floats: the op table's function at once (a hot loop in training)
+                try:
+                    values[i] = op.forward(math, av)
+                    continue
+                except (ArithmeticError, ValueError):
+                    pass  # evaluate() below raises the error that names the op
+            values[i] = evaluate(op, (av,))
+            continue
+        bv = values[b]
+        if av.__class__ is float and bv.__class__ is float:
+            try:
+                values[i] = op.forward(math, av, bv)
+                continue
+            except (ArithmeticError, ValueError):
+                pass
+        values[i] = evaluate(op, (av, bv))
+    return values
 
 
 def count_edges(order: Iterable[Node]) -> int:
@@ -299,7 +355,8 @@ class Graph:
         self.params: tuple[Param, ...] = tuple(n for n in leaves if isinstance(n, Param))
         self.constants: tuple[Constant, ...] = tuple(n for n in leaves if isinstance(n, Constant))
         self.inputs: tuple[Node, ...] = tuple(n for n in leaves if not isinstance(n, (Param, Constant)))
-        self._ops: tuple[Node, ...] | None = None  # the op nodes, found on the first forward()
+        self._plan: tuple[Step, ...] | None = None  # what forward() evaluates, made on its first call
+        self._positions: dict[Node, int] = {}  # the named leaves' places in nodes, with the plan
         self._by_name: dict[str, Node] = {}
         for leaf in self.inputs + self.params:
             if leaf.name is None:
@@ -329,26 +386,21 @@ class Graph:
         left exactly as it was.
         """
         updates = [(self._leaf(name), as_value(v, name)) for name, v in values.items()]
-        saved = [n.value for n in self.nodes]
-        for leaf, v in updates:
-            leaf.value = v
-        if self._ops is None:
-            self._ops = tuple([n for n in self.nodes if n.op is not None])
-        try:
-            for node in self._ops:
-                a, b = node._a, node._b  # an op node has one or two inputs
-                args = (a.value,) if b is None else (a.value, b.value)  # type: ignore[union-attr]
-                node.value = evaluate(node.op, args)  # type: ignore[arg-type]
-        except Exception:
-            for n, v in zip(self.nodes, saved):
-                n.value = v
-            raise
+        if self._plan is None:
+            self._plan = evaluation_plan(self.nodes)
+            self._positions = {leaf: self.nodes.index(leaf) for leaf in self._by_name.values()}
+        changed = {self._positions[leaf]: v for leaf, v in updates}
+        new = reevaluate(self.nodes, self._plan, changed)  # writes nothing: an error changes nothing
+        for node, value in zip(self.nodes, new):
+            node.value = value
         for n in self.nodes:
             n.grad = None
         return self.output.value
 
     def backward(self) -> dict[str, Any]:
-        """The reverse pass; returns ``{name: gradient}`` of the named inputs and parameters."""
+        """The reverse pass; returns ``{name: gradient}`` of the named inputs and parameters.
+
+        Writes every node's ``.grad`` (see :mod:`scalargraph.core.schedule` on threads)."""
         self.stats = backward_pass(list(self.nodes))
         return {name: leaf.grad for name, leaf in self._by_name.items()}
 

@@ -21,8 +21,9 @@ from collections.abc import Mapping
 from typing import Any, Literal, overload
 
 from ..errors import InputError
-from .graph import Graph, local_derivative
+from .graph import Graph
 from .node import Constant, Node, as_value
+from .schedule import Edge, Schedule
 
 __all__ = ["forward_pass", "jvp"]
 
@@ -60,29 +61,25 @@ def _seed_tangents(graph: Graph, seed: Mapping[Any, Any]) -> dict[int, Any]:
 def forward_pass(graph: Graph, seed: Mapping[Any, Any]) -> tuple[dict[Node, Any], int]:
     """Every node's tangent (in topological order) and the local derivatives evaluated.
 
-    Leaves missing from ``seed`` and constants have tangent 0. The second value
-    counts one local derivative per edge that carries a tangent.
+    Leaves missing from ``seed`` and constants have tangent 0. The local derivatives are
+    the reverse schedule's (one per edge that carries a tangent), read here the other way:
+    each op node's tangent sums ``local · tangent of the input`` over its edges.
     """
     tangents = _seed_tangents(graph, seed)
+    schedule = Schedule(graph)
+    into: dict[Node, list[Edge]] = {}
+    for edge in schedule.edges:
+        into.setdefault(edge.consumer, []).append(edge)
     result: dict[Node, Any] = {}
-    evaluated = 0
     for node in graph.nodes:
-        op = node.op
-        if op is None:
-            dot = tangents.get(id(node), 0.0) if node.__class__ is not Constant else 0.0
-            result[node] = dot
+        if node.op is None:
+            result[node] = tangents.get(id(node), 0.0) if node.__class__ is not Constant else 0.0
             continue
-        inputs = node.inputs
-        values = tuple(i.value for i in inputs)
         total: Any = 0.0
-        for k, inp in enumerate(inputs):
-            if inp.__class__ is Constant:
-                continue
-            local = local_derivative(op, k, node.value, values)
-            evaluated += 1
-            total = total + local * result[inp]  # the forward-mode chain rule
+        for edge in into.get(node, ()):
+            total = total + edge.local * result[edge.input]  # the forward-mode chain rule
         result[node] = _fit(total, node.value)
-    return result, evaluated
+    return result, len(schedule.edges)
 
 
 def _fit(tangent: Any, value: Any) -> Any:
@@ -104,7 +101,7 @@ def jvp(output: Node, direction: Mapping[Any, Any], per_node: bool = False) -> A
 
     With ``per_node=True`` returns every node's tangent (``{node: tangent}`` in
     topological order, the output last), e.g. to label a diagram with them.
-    Values and gradients of the graph are not changed.
+    Values and gradients of the graph are not changed (threads may share its nodes).
 
     >>> import scalargraph as sg
     >>> x, y, z = sg.Node(-2.0, name="x"), sg.Node(5.0, name="y"), sg.Node(-4.0, name="z")

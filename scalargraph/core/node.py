@@ -246,6 +246,9 @@ class Node:
         """Fill ``.grad`` of every node this one depends on (d self / d node).
 
         Gradients are recomputed from scratch each call: no silent accumulation.
+        This writes ``.grad`` of every node ``self`` depends on (and uses it to mark the
+        nodes it visits), so it must not run while another thread uses these nodes;
+        :func:`scalargraph.gradients` and ``sg.grad`` return the same numbers and write nothing.
         """
         from .graph import backward_from  # graph.py imports this module
 

@@ -20,8 +20,9 @@ from typing import Any
 import numpy as np
 
 from ..core.functions import sum as sum_node
-from ..core.graph import Graph
+from ..core.graph import Graph, evaluation_plan, reevaluate
 from ..core.node import Node, Param
+from ..core.schedule import gradients
 from ..errors import DomainError, InputError, MissingDependencyError
 
 __all__ = ["plot_decision_boundary", "plot_function", "plot_grads", "plot_loss", "subplots"]
@@ -90,19 +91,19 @@ def _values_and_slopes(f: Node, wrt: Node, x: Any, span: tuple[float, float]) ->
     """f and df/dwrt at ``x`` (a float or a grid), leaving every node as it was."""
     total = sum_node(f)  # d(Σ f)/dx_i = f'(x_i): the samples are independent
     graph = Graph(total)
-    saved = [(n, n.value, n.grad) for n in graph.nodes]
+    saved = [n.value for n in graph.nodes]
     try:
-        wrt.value = x
-        graph.forward()
-        graph.backward()
+        changed = {i: x for i, n in enumerate(graph.nodes) if n is wrt}
+        for n, value_ in zip(graph.nodes, reevaluate(graph.nodes, evaluation_plan(graph.nodes), changed)):
+            n.value = value_
         value = np.broadcast_to(f.value, np.shape(x)).copy()
-        slope = np.broadcast_to(wrt.grad, np.shape(x)).copy()
+        slope = np.broadcast_to(gradients(graph, wrt), np.shape(x)).copy()  # writes no .grad
     except DomainError as err:
         raise DomainError(f"{err} (while plotting over [{span[0]:.4g}, {span[1]:.4g}]: "
                           "choose lo= and hi= inside the domain)") from None
     finally:
-        for n, value_, grad in saved:
-            n.value, n.grad = value_, grad
+        for n, value_ in zip(graph.nodes, saved):
+            n.value = value_
     return value, slope
 
 

@@ -4,7 +4,8 @@ The chain rule says ``df/dx`` is the sum, over every path from ``f`` down to
 ``x``, of the product of the local derivatives along the path.
 :func:`backward_paths` computes gradients exactly that way, path by path; the
 engine's reverse pass (:func:`scalargraph.core.graph.backward_pass`) gets the same
-numbers with one local derivative per edge. :func:`cost` puts the two side by
+numbers with one local derivative per edge. Both read the reverse schedule
+(:class:`scalargraph.Schedule`): its edges and their local derivatives. :func:`cost` puts the two side by
 side with forward mode. Path counts come from dynamic programming, so a graph
 with too many paths is refused before any enumeration starts.
 
@@ -27,9 +28,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.functions import cos, sin
-from ..core.graph import Graph, count_edges, local_derivative
+from ..core.graph import Graph
 from ..core.labels import label
 from ..core.node import Constant, Node
+from ..core.schedule import Schedule
 from ..errors import BackwardError, InputError
 
 __all__ = ["Cost", "PathCount", "PathSum", "backward_paths", "cost", "count_paths", "diamond_ladder"]
@@ -90,26 +92,21 @@ def _leaf_labels(graph: Graph) -> list[tuple[Node, str]]:
 def count_paths(output: Node) -> PathCount:
     """Count paths, multiplications and additions by dynamic programming (one sweep).
 
-    Sweeping in reverse topological order, ``paths[input] += paths[node]`` over
-    every edge that carries a gradient; the summed path lengths follow the same way.
+    Sweeping the reverse schedule's edges, ``paths[input] += paths[node]`` over every
+    edge that carries a gradient; the summed path lengths follow the same way.
 
     >>> x = Node(1.0, name="x")
     >>> count_paths(x * x + x)      # x reached directly, and twice through x * x
     PathCount(paths=3, multiplications=2, additions=2)
     """
-    order = Graph(output).nodes
+    schedule = Schedule(output)
+    order = schedule.nodes
     paths: dict[int, int] = {id(output): 1}
     lengths: dict[int, int] = {id(output): 0}  # summed length of the paths reaching a node
-    for node in reversed(order):
-        p = paths.get(id(node), 0)
-        if p == 0:
-            continue
-        length = lengths[id(node)]
-        for inp in node.inputs:
-            if inp.__class__ is Constant:
-                continue
-            paths[id(inp)] = paths.get(id(inp), 0) + p
-            lengths[id(inp)] = lengths.get(id(inp), 0) + length + p
+    for node, _, inp in schedule.links:  # each consumer's paths are all counted before it passes them on
+        p = paths[id(node)]
+        paths[id(inp)] = paths.get(id(inp), 0) + p
+        lengths[id(inp)] = lengths.get(id(inp), 0) + lengths[id(node)] + p
     total = multiplications = additions = 0
     for node in order:
         if node.op is None and node.__class__ is not Constant and id(node) in paths:
@@ -120,21 +117,11 @@ def count_paths(output: Node) -> PathCount:
     return PathCount(total, multiplications, additions)
 
 
-def _local_derivatives(order: tuple[Node, ...]) -> dict[int, list[tuple[Node, float]]]:
-    """Each op node's (input, local derivative) pairs, one evaluation per edge."""
+def _local_derivatives(schedule: Schedule) -> dict[int, list[tuple[Node, float]]]:
+    """Each op node's (input, local derivative) pairs: the schedule's edges, one evaluation each."""
     local: dict[int, list[tuple[Node, float]]] = {}
-    for node in order:
-        op = node.op
-        if op is None:
-            continue
-        values = tuple(i.value for i in node.inputs)
-        pairs = []
-        for k, inp in enumerate(node.inputs):
-            if inp.__class__ is Constant:
-                continue
-            d = local_derivative(op, k, node.value, values)
-            pairs.append((inp, float(d)))
-        local[id(node)] = pairs
+    for edge in schedule.edges:
+        local.setdefault(id(edge.consumer), []).append((edge.input, float(edge.local)))
     return local
 
 
@@ -165,7 +152,8 @@ def backward_paths(output: Node, limit: int = PATH_LIMIT) -> PathSum:
             f"the limit of {limit:,}: summing over paths would take too long. Use sg.cost(f) "
             "to compare the counts, or node.backward() (one local derivative per edge)"
         )
-    local = _local_derivatives(graph.nodes)
+    schedule = Schedule(graph)
+    local = _local_derivatives(schedule)
     labelled = _leaf_labels(graph)
     sums: dict[int, float] = {id(leaf): 0.0 for leaf, _ in labelled}
     reached: set[int] = set()
@@ -177,7 +165,7 @@ def backward_paths(output: Node, limit: int = PATH_LIMIT) -> PathSum:
     while stack:
         node, path = stack.pop()
         if node.op is not None:
-            for inp, d in reversed(local[id(node)]):
+            for inp, d in reversed(local.get(id(node), ())):
                 stack.append((inp, (d, path)))
             continue
         if path is None:
@@ -197,7 +185,7 @@ def backward_paths(output: Node, limit: int = PATH_LIMIT) -> PathSum:
     additions = paths - len(reached)
     gradients = {name: sums[id(leaf)] for leaf, name in labelled}
     return PathSum(tuple(leaf for leaf, _ in labelled), gradients, paths, multiplications,
-                   additions, count_edges(graph.nodes))
+                   additions, len(schedule))
 
 
 @dataclass(frozen=True)

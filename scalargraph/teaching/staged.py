@@ -1,10 +1,11 @@
 """A graph as staged Python source, in the style of the cs231n backprop notes.
 
 One forward line per node, then the backward lines, each gradient first
-assigned and then accumulated with ``+=``. Every line comes from the op
-table's ``code`` and ``dcode`` templates, and the local derivative multiplies
-the upstream gradient in the engine's order, so running the code gives the
-engine's values and gradients to the last bit.
+assigned and then accumulated with ``+=``: one line per edge of the reverse
+schedule (:class:`scalargraph.Schedule`), in its order. Every line comes from
+the op table's ``code`` and ``dcode`` templates, and the local derivative
+multiplies the upstream gradient in the engine's order, so running the code
+gives the engine's values and gradients to the last bit.
 
 >>> import scalargraph as sg
 >>> x, y, z = sg.Node(-2.0, name="x"), sg.Node(5.0, name="y"), sg.Node(-4.0, name="z")
@@ -33,12 +34,15 @@ from __future__ import annotations
 import ast
 import keyword
 import re
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from ..core.graph import Graph
 from ..core.labels import as_graph, labels
 from ..core.node import Constant, Node, Param
 from ..core.ops import fill
+from ..core.schedule import Schedule
 from ..errors import InputError
 
 __all__ = ["StagedCode", "staged_code"]
@@ -127,21 +131,14 @@ def staged_code(f: Any) -> StagedCode:
     output = graph.output
     backward = ["", "# backward pass", f"{grads[output]} = 1.0"]
     assigned = {output}
-    for node in reversed(graph.nodes):
-        if node.op is None:
-            continue
+    for node, edges in groupby(Schedule(graph).links, key=itemgetter(0)):  # one group per consumer
         args = [term(i) for i in node.inputs]
-        lines = []
-        for k, inp in enumerate(node.inputs):
-            if isinstance(inp, Constant):
-                continue
+        backward.append(f"# {names[node]} = {fill(node.op.code, names[node], *args)}")
+        for _, k, inp in edges:
             local = fill(node.op.dcode[k], names[node], *args)
             sign = "+=" if inp in assigned else "="
             assigned.add(inp)
-            lines.append(f"{grads[inp]} {sign} {_times(local, grads[node])}")
-        if lines:
-            backward.append(f"# {names[node]} = {fill(node.op.code, names[node], *args)}")
-            backward.extend(lines)
+            backward.append(f"{grads[inp]} {sign} {_times(local, grads[node])}")
     return StagedCode("\n".join(forward + backward))
 
 

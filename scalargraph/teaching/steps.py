@@ -5,8 +5,9 @@ and LaTeX. Forward: one step per input and op node, in topological order.
 Backward: the seed ``∂f/∂f = 1``, then one step per edge in the order of the
 memoized reverse pass (reverse topological order, inputs in argument order),
 each adding one contribution to an input's gradient and showing the running
-total. The numbers come from the op table's derivative functions evaluated on
-the graph's values; the final totals are the engine's gradients.
+total: a replay of the reverse schedule (:class:`scalargraph.Schedule`). The
+numbers come from the op table's derivative functions evaluated on the graph's
+values; the final totals are the engine's gradients. No node is written to.
 
 >>> import scalargraph as sg
 >>> x, y, z = sg.Node(-2.0, name="x"), sg.Node(5.0, name="y"), sg.Node(-4.0, name="z")
@@ -32,12 +33,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ..core.graph import Graph, backward_pass, local_derivative
+from ..core.graph import Graph
 from ..core.labels import DIGITS, as_graph, format_number, labels
 from ..core.node import Constant, Node, Param
+from ..core.schedule import Schedule
 from ..errors import InputError, ScalargraphError
 
-__all__ = ["MODES", "Step", "final_gradients", "steps", "svg_element"]
+__all__ = ["MODES", "Step", "steps", "svg_element"]
 
 #: What :func:`steps` can show.
 MODES = ("forward", "backward", "both")
@@ -226,8 +228,8 @@ def steps(f: Any, mode: str = "backward", *, digits: int = DIGITS) -> list[Step]
     """The steps of the forward pass, the backward pass or both, with their equations.
 
     ``f`` is the output Node (or a Graph, or an example). Numbers are shown with
-    ``digits`` significant digits; the step's fields hold the full floats. The
-    graph's own values and gradients are left as they were.
+    ``digits`` significant digits; the step's fields hold the full floats. No node's
+    value or gradient is written, so threads may step through graphs that share nodes.
 
     >>> import scalargraph as sg
     >>> x = sg.Node(3.0, name="x")
@@ -275,46 +277,24 @@ def _forward_step(index: int, node: Node, names: dict[Node, str], digits: int,
     return Step(index, "forward", node, None, text, latex, value=node.value, _history=history)
 
 
-def final_gradients(graph: Graph) -> dict[Node, Any]:
-    """The engine's gradients, without leaving them on the graph."""
-    saved = [n.grad for n in graph.nodes]
-    try:
-        backward_pass(list(graph.nodes))
-        return {n: n.grad for n in graph.nodes}
-    finally:
-        for n, grad in zip(graph.nodes, saved):
-            n.grad = grad
-
-
 def _backward_steps(graph: Graph, names: dict[Node, str], digits: int, history: _History,
                     start: int) -> list[Step]:
-    final = final_gradients(graph)
     out_node = graph.output
     f = names[out_node]
     seed = Step(start, "seed", out_node, None, f"{_partial(f, f)} = 1",
                 f"{_tex_partial(f, f)} = 1", total=1.0, _history=history)
     history.grad(out_node, 1.0, start)
     result = [seed]
-    totals: dict[Node, Any] = {}
-    for node in reversed(graph.nodes):
-        if node.op is None or final[node] is None:
-            continue
-        values = tuple(i.value for i in node.inputs)
-        upstream = final[node]
-        for k, inp in enumerate(node.inputs):
-            if isinstance(inp, Constant):
-                continue
-            local = local_derivative(node.op, k, node.value, values)
-            contribution = upstream * local
-            total = contribution if inp not in totals else totals[inp] + contribution
-            totals[inp] = total
-            index = start + len(result)
-            history.grad(inp, total, index)
-            text, latex = _backward_equation(node, k, names, f, (upstream, local, contribution, total),
-                                             digits)
-            result.append(Step(index, "backward", inp, (inp, node), text, latex, local=local,
-                               upstream=upstream, contribution=contribution, total=total,
-                               _history=history))
+    for flow in Schedule(graph).flows():  # the reverse pass, edge by edge
+        edge = flow.edge
+        node, k, inp, local = edge.consumer, edge.index, edge.input, edge.local
+        index = start + len(result)
+        history.grad(inp, flow.total, index)
+        numbers = (flow.upstream, local, flow.contribution, flow.total)
+        text, latex = _backward_equation(node, k, names, f, numbers, digits)
+        result.append(Step(index, "backward", inp, (inp, node), text, latex, local=local,
+                           upstream=flow.upstream, contribution=flow.contribution, total=flow.total,
+                           _history=history))
     return result
 
 

@@ -1,7 +1,8 @@
 """The Wengert list (the tape) of a graph as a table: one row per node, in evaluation order.
 
 Columns: index, name, op, inputs, value, local derivatives (one per input, from
-the op table evaluated on the graph's values) and gradient (from the engine).
+the op table evaluated on the graph's values) and gradient: the reverse schedule's
+edges and gradients (:class:`scalargraph.Schedule`), the engine's numbers.
 
 >>> import scalargraph as sg
 >>> x, y, z = sg.Node(-2.0, name="x"), sg.Node(5.0, name="y"), sg.Node(-4.0, name="z")
@@ -20,10 +21,10 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.graph import Graph, local_derivative
+from ..core.graph import Graph
 from ..core.labels import as_graph, format_number, kind, labels
-from ..core.node import Constant, Node
-from .steps import final_gradients
+from ..core.node import Node
+from ..core.schedule import Schedule
 
 __all__ = ["Tape", "TapeRow", "tape"]
 
@@ -107,8 +108,8 @@ def tape(f: Any, *, digits: int = 5) -> Tape:
     """The Wengert list of ``f`` (an output Node, a Graph or an example).
 
     Constants are rows too (they have no gradient). Values and gradients are shown
-    with ``digits`` significant digits; each row keeps the full floats. The graph's
-    own gradients are left as they were.
+    with ``digits`` significant digits; each row keeps the full floats. No node's
+    value or gradient is written.
 
     >>> import scalargraph as sg
     >>> x = sg.Node(3.0, name="x")
@@ -119,14 +120,12 @@ def tape(f: Any, *, digits: int = 5) -> Tape:
     """
     graph: Graph = as_graph(f, "tape")
     names = labels(graph)
-    final = final_gradients(graph)
+    schedule = Schedule(graph)
+    local = {(edge.consumer, edge.index): float(edge.local) for edge in schedule.edges}
+    final = schedule.gradients()
     rows = []
     for i, node in enumerate(graph.nodes):
-        values = tuple(inp.value for inp in node.inputs)
-        local = tuple(
-            None if isinstance(inp, Constant) or node.op is None
-            else float(local_derivative(node.op, k, node.value, values))
-            for k, inp in enumerate(node.inputs))
         rows.append(TapeRow(i, names[node], kind(node), tuple(names[inp] for inp in node.inputs),
-                            node.value, local, final[node], node))
+                            node.value, tuple(local.get((node, k)) for k in range(len(node.inputs))),
+                            final.get(node), node))
     return Tape(rows, digits)
