@@ -26,9 +26,9 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import BackwardError, InputError, OperandTypeError
+from ..errors import BackwardError, DomainError, InputError, OperandTypeError
 from .namespaces import MATH, numpy_namespace
-from .node import Constant, Node, Param, as_value, domain_error, evaluate
+from .node import Constant, Node, Param, as_value, domain_error, evaluate, overflow_error
 from .ops import Op
 
 __all__ = [
@@ -176,7 +176,7 @@ def _reverse(order: list[Node], visited: list[Node], saved: list[Any]) -> Backwa
     """
     mark = _UNREACHED
     output = order[-1]
-    output.grad = 1.0
+    output.grad = None if output.__class__ is Constant else 1.0  # a constant gets no gradient
     evaluated = 0
     node: Any = None
     k = 0
@@ -189,6 +189,8 @@ def _reverse(order: list[Node], visited: list[Node], saved: list[Any]) -> Backwa
                 if g is mark:  # a constant: no gradient flows into it
                     node.grad = None
                     continue
+                if g.__class__ is float and g - g != 0.0:  # inf or NaN (batches raise in numpy)
+                    raise _Overflow(node)
                 op = node.op
                 if op is None:
                     continue
@@ -222,11 +224,39 @@ def _reverse(order: list[Node], visited: list[Node], saved: list[Any]) -> Backwa
     except BaseException as error:
         for n, grad in zip(visited, saved):
             n.grad = grad
+        if isinstance(error, _Overflow):
+            raise _overflow_in_backward(order, error.node, error.grad) from None
         if not isinstance(error, (ArithmeticError, ValueError)) or node is None or node.op is None:
             raise
         values = tuple(i.value for i in node.inputs)
-        raise domain_error(node.op, values, f"derivative for input {k + 1}") from None
+        raise domain_error(node.op, values, f"derivative for input {k + 1}", error) from None
     return BackwardStats(nodes=len(order), derivatives_evaluated=evaluated)
+
+
+class _Overflow(ArithmeticError):
+    """Raised in the reverse pass where a node's gradient is not a finite float."""
+
+    def __init__(self, node: Node) -> None:
+        super().__init__()
+        self.node = node
+        self.grad = node.grad
+
+
+def _overflow_in_backward(order: list[Node], node: Node, grad: Any) -> Exception:
+    """The error for a gradient that is inf or NaN: the local derivative that was not
+    finite, if one was, else the gradient that overflowed (off the hot path)."""
+    for consumer in order:
+        for k, inp in enumerate(consumer.inputs):
+            if inp is node and consumer.op is not None:
+                local = local_derivative(consumer.op, k, consumer.value, tuple(i.value for i in consumer.inputs))
+                if local - local != 0.0:
+                    return overflow_error(consumer.op, tuple(i.value for i in consumer.inputs), local,
+                                          f"derivative for input {k + 1}")
+    name = node.name or (node.op.name if node.op is not None else "a leaf")
+    return DomainError(
+        f"backward: the gradient reaching {name!r} is not a finite float ({grad!r}; floats end near "
+        "±1.8e308): the products of local derivatives along the graph overflow. Keep the values "
+        "smaller, e.g. rescale the inputs or the output.")
 
 
 def local_derivative(op: Op, k: int, out: Any, values: tuple[Any, ...]) -> Any:
@@ -246,9 +276,12 @@ def local_derivative(op: Op, k: int, out: Any, values: tuple[Any, ...]) -> Any:
     scalar = out.__class__ is float and all(v.__class__ is float for v in values)
     with nullcontext() if scalar else _float_faults_raise():
         try:
-            return op.derivatives[k](MATH if scalar else numpy_namespace(), out, *values)
-        except (ArithmeticError, ValueError):
-            raise domain_error(op, values, f"derivative for input {k + 1}") from None
+            local = op.derivatives[k](MATH if scalar else numpy_namespace(), out, *values)
+        except (ArithmeticError, ValueError) as error:
+            raise domain_error(op, values, f"derivative for input {k + 1}", error) from None
+    if scalar and local - local != 0.0:  # inf or NaN (numpy raises on its own)
+        raise overflow_error(op, values, local, f"derivative for input {k + 1}")
+    return local
 
 
 def count_edges(order: Iterable[Node]) -> int:
@@ -264,8 +297,8 @@ def _float_faults_raise() -> Any:
 
 def _fit(grad: Any, value: Any) -> Any:
     """A gradient contribution with the shape of the value it is for: summed over the batch
-    (unbroadcast) where the value is a scalar used with batches, summed over the broadcast
-    axes where batches of different shapes met, broadcast where a scalar meets a batch.
+    where the value is a scalar used with batches, broadcast where a scalar meets a batch
+    (batches themselves all have one shape, :data:`~scalargraph.core.node.BATCH`).
 
     Each contribution is fitted before it is accumulated: adding a scalar's float
     contribution to a batch-shaped one would count it once per sample."""
@@ -273,16 +306,9 @@ def _fit(grad: Any, value: Any) -> Any:
 
     if value.__class__ is float:
         return grad if grad.__class__ is float else float(np.sum(grad))
-    shape = value.shape
-    if grad.__class__ is not float and grad.shape == shape:
+    if grad.__class__ is not float and grad.shape == value.shape:
         return grad
-    grad = np.asarray(grad, dtype=float)
-    if grad.ndim > len(shape):  # axes numpy put in front when broadcasting
-        grad = grad.sum(axis=tuple(range(grad.ndim - len(shape))))
-    if grad.ndim == len(shape):  # axes of length 1 that numpy stretched
-        stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
-        grad = grad.sum(axis=stretched, keepdims=True) if stretched else grad
-    return np.broadcast_to(grad, shape).copy()
+    return np.broadcast_to(np.asarray(grad, dtype=float), value.shape).copy()
 
 
 class Graph:
@@ -329,22 +355,22 @@ class Graph:
         left exactly as it was.
         """
         updates = [(self._leaf(name), as_value(v, name)) for name, v in values.items()]
-        saved = [n.value for n in self.nodes]
-        for leaf, v in updates:
-            leaf.value = v
         if self._ops is None:
             self._ops = tuple([n for n in self.nodes if n.op is not None])
-        try:
+        saved = [(n.value, n.grad) for n in self.nodes]
+        try:  # all or nothing, for an interrupt (Ctrl-C) too
+            for leaf, v in updates:
+                leaf.value = v
             for node in self._ops:
                 a, b = node._a, node._b  # an op node has one or two inputs
                 args = (a.value,) if b is None else (a.value, b.value)  # type: ignore[union-attr]
                 node.value = evaluate(node.op, args)  # type: ignore[arg-type]
-        except Exception:
-            for n, v in zip(self.nodes, saved):
-                n.value = v
+            for n in self.nodes:
+                n.grad = None
+        except BaseException:
+            for n, (value, grad) in zip(self.nodes, saved):
+                n.value, n.grad = value, grad
             raise
-        for n in self.nodes:
-            n.grad = None
         return self.output.value
 
     def backward(self) -> dict[str, Any]:
