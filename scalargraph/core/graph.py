@@ -20,6 +20,7 @@ BackwardStats(nodes=5, derivatives_evaluated=6)
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
@@ -189,10 +190,12 @@ def _reverse(order: list[Node], visited: list[Node], saved: list[Any]) -> Backwa
                 if g is mark:  # a constant: no gradient flows into it
                     node.grad = None
                     continue
-                if g.__class__ is float and g - g != 0.0:  # inf or NaN (batches raise in numpy)
-                    raise _Overflow(node)
                 op = node.op
-                if op is None:
+                if op is None:  # a leaf, its gradient final. An inf or NaN gradient anywhere
+                    # reaches every leaf below it (inf·0 is NaN), so checking the leaves (and
+                    # nodes with a constant input, below) checks every node, off the hot path.
+                    if not (_isfinite(g) if g.__class__ is float else _finite_batch(g)):
+                        raise _Overflow(node)
                     continue
                 out = node.value
                 a = node._a
@@ -217,6 +220,8 @@ def _reverse(order: list[Node], visited: list[Node], saved: list[Any]) -> Backwa
                         old = inp.grad
                         inp.grad = contribution if old is mark else old + contribution
                         evaluated += 1
+                    elif g.__class__ is float and not _isfinite(g):  # no leaf below this input
+                        raise _Overflow(node)
                     if k or b is None:
                         break
                     inp = b
@@ -231,6 +236,15 @@ def _reverse(order: list[Node], visited: list[Node], saved: list[Any]) -> Backwa
         values = tuple(i.value for i in node.inputs)
         raise domain_error(node.op, values, f"derivative for input {k + 1}", error) from None
     return BackwardStats(nodes=len(order), derivatives_evaluated=evaluated)
+
+
+_isfinite = math.isfinite
+
+
+def _finite_batch(g: Any) -> bool:
+    import numpy as np
+
+    return bool(np.isfinite(g).all())
 
 
 class _Overflow(ArithmeticError):
