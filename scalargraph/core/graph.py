@@ -242,9 +242,10 @@ _isfinite = math.isfinite
 
 
 def _finite_batch(g: Any) -> bool:
+    """True for a batch of finite gradients (or None: a constant output has no gradient)."""
     import numpy as np
 
-    return bool(np.isfinite(g).all())
+    return g is None or bool(np.isfinite(g).all())
 
 
 class _Overflow(ArithmeticError):
