@@ -600,7 +600,7 @@ def check_name(name: str, what: str = "a node's name") -> str:
 
     >>> check_name("x₁ (ünïcode)")
     'x₁ (ünïcode)'
-    >>> check_name("a\tb")
+    >>> check_name("a\\tb")
     Traceback (most recent call last):
     ...
     scalargraph.errors.InputError: a node's name must not hold control characters, ...
