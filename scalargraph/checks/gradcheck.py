@@ -17,10 +17,11 @@ from typing import Any
 
 from ..core.graph import Graph
 from ..core.node import Node
+from ..errors import DomainError
 
 __all__ = [
     "GradcheckResult", "LeafCheck", "central_difference", "close", "difference_quotient", "gradcheck",
-    "relative_error",
+    "nudge_text", "relative_error",
 ]
 
 
@@ -130,16 +131,21 @@ def difference_quotient(value: Any, output_at: Callable[[Any], float], eps: floa
     return grad
 
 
-def central_difference(graph: Graph, leaf: Node, eps: float) -> Any:
+def central_difference(graph: Graph, leaf: Node, eps: float, check: str = "gradcheck") -> Any:
     """``(f(v + h) - f(v - h)) / 2h`` for one leaf (elementwise for a batch leaf);
-    ``h = eps · max(1, |v|)``. The leaf's value is restored afterwards."""
+    ``h = eps · max(1, |v|)``. The leaf's value is restored afterwards. A nudged value
+    outside an op's domain raises a DomainError that says so (``check`` names the caller)."""
     import numpy as np
 
     original = leaf.value
 
     def output_at(value: Any) -> float:
         leaf.value = value
-        return float(np.sum(graph.forward()))
+        try:
+            return float(np.sum(graph.forward()))
+        except DomainError as err:
+            raise DomainError(f"{check}: the central difference for {leaf.name or 'a leaf'!r} moved it "
+                              f"{nudge_text(original, value)}, and there: {err}") from None
 
     try:
         return difference_quotient(original, output_at, eps)
@@ -148,19 +154,42 @@ def central_difference(graph: Graph, leaf: Node, eps: float) -> Any:
         graph.forward()
 
 
+def nudge_text(original: Any, value: Any) -> str:
+    """Where a check moved a value: ``from 0.0 to 1e-06`` (for a batch: which sample).
+
+    >>> import numpy as np
+    >>> nudge_text(2.0, 2.000002), nudge_text(np.zeros(3), np.array([0.0, 1e-6, 0.0]))
+    ('from 2.0 to 2.000002', 'at sample 1 from 0.0 to 1e-06')
+    """
+    import numpy as np
+
+    if original.__class__ is float:
+        return f"from {original!r} to {value!r}"
+    i = int(np.flatnonzero(np.asarray(value) != original)[0])
+    return f"at sample {i} from {float(original[i])!r} to {float(value[i])!r}"
+
+
 def gradcheck(output: Node, eps: float = 1e-6, rtol: float = 1e-5, atol: float = 1e-7) -> GradcheckResult:
     """Compare ``output.backward()`` with central differences for every input and parameter.
 
     A leaf is ``ok`` when ``|backward - numeric| <= atol + rtol * max(|backward|, |numeric|)``
-    (elementwise for a batch). Values are restored afterwards and each leaf's
-    ``grad`` holds the backward gradient.
+    (elementwise for a batch). The graph is left exactly as it was, values and
+    gradients (the backward gradients are in the result rows), also on an error or an
+    interrupt; an error from a nudged value says which leaf was moved where.
     """
 
     graph = Graph(output)
-    graph.backward()
-    analytic = [leaf.grad for leaf in graph.inputs + graph.params]
-    numeric = [central_difference(graph, leaf, eps) for leaf in graph.inputs + graph.params]
-    graph.backward()  # forward() cleared the gradients; the values are the original ones again
+    saved = [(n.value, n.grad) for n in graph.nodes]
+    try:
+        try:
+            graph.backward()
+        except DomainError as err:
+            raise DomainError(f"gradcheck: the backward pass at the values given failed: {err}") from None
+        analytic = [leaf.grad for leaf in graph.inputs + graph.params]
+        numeric = [central_difference(graph, leaf, eps) for leaf in graph.inputs + graph.params]
+    finally:
+        for n, (value, grad) in zip(graph.nodes, saved):
+            n.value, n.grad = value, grad
     rows = []
     for i, (leaf, a, n) in enumerate(zip(graph.inputs + graph.params, analytic, numeric)):
         ok = close(a, n, rtol, atol)
