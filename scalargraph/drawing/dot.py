@@ -20,6 +20,7 @@ from typing import Any
 from ..core.labels import kind
 from ..core.node import Constant, Group, Node, Param
 from ..core.ops import fill
+from .escape import dot_string, html_text
 from .plan import Plan, View, chain
 from .themes import SHAPES, STYLES, Theme
 
@@ -67,7 +68,7 @@ def quote(value: str) -> str:
         return f"<{value}>"
     if _PLAIN.fullmatch(value) and value.lower() not in _KEYWORDS:
         return value
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return dot_string(value)
 
 
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|-?(\.[0-9]+|[0-9]+(\.[0-9]*)?)")
@@ -454,4 +455,4 @@ def _row(content: str, extra: str = "") -> str:
 
 
 def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
+    return html_text(text)

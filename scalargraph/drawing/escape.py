@@ -1,0 +1,29 @@
+"""Text in DOT: every string the DOT writer emits goes through one of these two functions.
+
+Names reach Graphviz in two ways: in quoted DOT strings (cluster titles, edge labels) and
+in HTML-like labels (the boxes). Graphviz reads character entities (``&amp;``, ``&#955;``)
+in both, so a ``&`` is escaped in both; in quoted strings also ``\\`` and ``"``. Control
+characters, lone surrogates and U+FFFE/U+FFFF cannot be shown by any target and are refused
+when a node or group is named (:func:`scalargraph.core.node.check_name`).
+
+>>> print(dot_string('say "hi" & \\\\ bye'))
+"say \\"hi\\" &amp; \\\\ bye"
+>>> html_text("a<b & 'c'")
+'a&lt;b &amp; &#x27;c&#x27;'
+"""
+
+from __future__ import annotations
+
+import html
+
+__all__ = ["dot_string", "html_text"]
+
+
+def dot_string(text: str) -> str:
+    """``text`` as a quoted DOT string that Graphviz shows exactly as written."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;") + '"'
+
+
+def html_text(text: str) -> str:
+    """``text`` inside a Graphviz HTML-like label (and so in the SVG), shown as written."""
+    return html.escape(text, quote=True)
