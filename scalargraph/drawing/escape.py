@@ -1,15 +1,16 @@
-"""Text in DOT: every string the DOT writer emits goes through one of these two functions.
+r"""Text in DOT: every string the DOT writer emits goes through one of these two functions.
 
 Names reach Graphviz in two ways: in quoted DOT strings (cluster titles, edge labels) and
 in HTML-like labels (the boxes). Graphviz reads character entities (``&amp;``, ``&#955;``)
-in both, so a ``&`` is escaped in both; in quoted strings also ``\\`` and ``"``. Control
-characters, lone surrogates and U+FFFE/U+FFFF cannot be shown by any target and are refused
-when a node or group is named (:func:`scalargraph.core.node.check_name`).
+and the escapes ``\N``, ``\G``, ``\l`` in both, so ``&`` and ``\`` are escaped in both, and
+``"`` in quoted strings. Control characters, lone surrogates and U+FFFE/U+FFFF cannot be
+shown by any target and are refused when a node or group is named
+(:func:`scalargraph.core.node.check_name`).
 
->>> print(dot_string('say "hi" & \\\\ bye'))
-"say \\"hi\\" &amp; \\\\ bye"
->>> html_text("a<b & 'c'")
-'a&lt;b &amp; &#x27;c&#x27;'
+>>> print(dot_string(r'say "hi" & \N'))
+"say \"hi\" &amp; \\N"
+>>> print(html_text(r"a<b & 'c' \N"))
+a&lt;b &amp; &#x27;c&#x27; \\N
 """
 
 from __future__ import annotations
@@ -26,4 +27,4 @@ def dot_string(text: str) -> str:
 
 def html_text(text: str) -> str:
     """``text`` inside a Graphviz HTML-like label (and so in the SVG), shown as written."""
-    return html.escape(text, quote=True)
+    return html.escape(text, quote=True).replace("\\", "\\\\")
