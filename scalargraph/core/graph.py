@@ -110,9 +110,14 @@ def backward_pass(order: list[Node]) -> BackwardStats:
     """
     _check_scalar_output(order[-1])
     saved = [n.grad for n in order]
-    for n in order:
-        n.grad = _UNREACHED
-    return _reverse(order, order, saved)
+    try:
+        for n in order:
+            n.grad = _UNREACHED
+        return _reverse(order, order, saved)
+    except BaseException:  # an interrupt before the reverse pass began: no mark may stay behind
+        for n, grad in zip(order, saved):
+            n.grad = grad
+        raise
 
 
 def backward_from(output: Node) -> BackwardStats:
@@ -133,32 +138,32 @@ def backward_from(output: Node) -> BackwardStats:
     order: list[Node] = []
     visited = [output]  # in the order they were marked, with their old gradients
     saved = [output.grad]
-    output.grad = mark
     stack = [output]
     push, pop, emit, visit, save = stack.append, stack.pop, order.append, visited.append, saved.append
     try:
+        output.grad = mark
         while stack:  # the same walk as topological_order, so the same order
             node = stack[-1]
             a = node._a
             if a is not None and a.grad is not mark:
                 save(a.grad)
-                a.grad = mark
                 visit(a)
+                a.grad = mark  # last: an interrupt before it leaves nothing to undo
                 push(a)
                 continue
             b = node._b
             if b is not None and b.grad is not mark:
                 save(b.grad)
-                b.grad = mark
                 visit(b)
+                b.grad = mark
                 push(b)
                 continue
             emit(pop())
+        return _reverse(order, visited, saved)
     except BaseException:  # an interrupt: no mark may stay behind
         for n, grad in zip(visited, saved):
             n.grad = grad
         raise
-    return _reverse(order, visited, saved)
 
 
 def _check_scalar_output(output: Node) -> None:
@@ -176,12 +181,12 @@ def _reverse(order: list[Node], visited: list[Node], saved: list[Any]) -> Backwa
     gradients; otherwise every node ends with a gradient, or None for a constant.
     """
     mark = _UNREACHED
-    output = order[-1]
-    output.grad = None if output.__class__ is Constant else 1.0  # a constant gets no gradient
     evaluated = 0
     node: Any = None
     k = 0
     try:
+        output = order[-1]
+        output.grad = None if output.__class__ is Constant else 1.0  # a constant gets no gradient
         with _float_faults_raise():
             # Hot loop (about half the time of build + backward on an MLP): no tuple,
             # closure or generator per node; the inputs are the slots _a and _b.
@@ -195,7 +200,7 @@ def _reverse(order: list[Node], visited: list[Node], saved: list[Any]) -> Backwa
                     # reaches every leaf below it (inf·0 is NaN), so checking the leaves (and
                     # nodes with a constant input, below) checks every node, off the hot path.
                     if not (_isfinite(g) if g.__class__ is float else _finite_batch(g)):
-                        raise _Overflow(node)
+                        raise _OverflowError(node)
                     continue
                 out = node.value
                 a = node._a
@@ -221,7 +226,7 @@ def _reverse(order: list[Node], visited: list[Node], saved: list[Any]) -> Backwa
                         inp.grad = contribution if old is mark else old + contribution
                         evaluated += 1
                     elif g.__class__ is float and not _isfinite(g):  # no leaf below this input
-                        raise _Overflow(node)
+                        raise _OverflowError(node)
                     if k or b is None:
                         break
                     inp = b
@@ -229,7 +234,7 @@ def _reverse(order: list[Node], visited: list[Node], saved: list[Any]) -> Backwa
     except BaseException as error:
         for n, grad in zip(visited, saved):
             n.grad = grad
-        if isinstance(error, _Overflow):
+        if isinstance(error, _OverflowError):
             raise _overflow_in_backward(order, error.node, error.grad) from None
         if not isinstance(error, (ArithmeticError, ValueError)) or node is None or node.op is None:
             raise
@@ -248,7 +253,7 @@ def _finite_batch(g: Any) -> bool:
     return g is None or bool(np.isfinite(g).all())
 
 
-class _Overflow(ArithmeticError):
+class _OverflowError(ArithmeticError):
     """Raised in the reverse pass where a node's gradient is not a finite float."""
 
     def __init__(self, node: Node) -> None:
@@ -263,10 +268,13 @@ def _overflow_in_backward(order: list[Node], node: Node, grad: Any) -> Exception
     for consumer in order:
         for k, inp in enumerate(consumer.inputs):
             if inp is node and consumer.op is not None:
-                local = local_derivative(consumer.op, k, consumer.value, tuple(i.value for i in consumer.inputs))
-                if local - local != 0.0:
-                    return overflow_error(consumer.op, tuple(i.value for i in consumer.inputs), local,
-                                          f"derivative for input {k + 1}")
+                values = tuple(i.value for i in consumer.inputs)
+                try:
+                    local = local_derivative(consumer.op, k, consumer.value, values)  # checks a float
+                except DomainError as err:
+                    return err
+                if not _finite_batch(local):
+                    return overflow_error(consumer.op, values, local, f"derivative for input {k + 1}")
     name = node.name or (node.op.name if node.op is not None else "a leaf")
     return DomainError(
         f"backward: the gradient reaching {name!r} is not a finite float ({grad!r}; floats end near "

@@ -642,8 +642,8 @@ def as_value(value: Any, name: str | None = None) -> Any:
         with np.errstate(all="ignore"):  # a longdouble beyond the float range: inf, reported below
             arr = np.array(value, dtype=float)
         if arr.ndim > 1:
-            raise BatchShapeError(f"{label}a node value must be a number or a 1-D batch, got an array of shape "
-                                  f"{arr.shape}. {BATCH}")
+            raise BatchShapeError(f"{label}a node value must be a number or a 1-D batch, got an array of "
+                                  f"shape {arr.shape}. {BATCH}")
         if arr.size == 0:
             raise InputError(f"{label}a batch must hold at least one sample, got an empty array")
         if not np.all(np.isfinite(arr)):

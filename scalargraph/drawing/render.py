@@ -152,7 +152,8 @@ def suffix_format(path: str | os.PathLike[str]) -> str:
     except KeyError:
         valid = ", ".join(SUFFIXES)
         got = f"suffix {suffix!r}" if suffix else "no suffix"
-        raise RenderError(f"cannot save {os.fspath(as_path(path))!r}: {got}; valid suffixes: {valid}") from None
+        where = os.fspath(as_path(path))
+        raise RenderError(f"cannot save {where!r}: {got}; valid suffixes: {valid}") from None
 
 
 def _umask() -> int:
@@ -232,13 +233,15 @@ def _mode(target: Path) -> int:
 
 def _temporary(folder: Path, data: bytes, mode: int) -> str:
     """``data`` in a new file with a short name in ``folder`` (removed if this fails)."""
-    fd, tmp = tempfile.mkstemp(prefix=".sg-", suffix=".part", dir=folder)
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(prefix=".sg-", suffix=".part", dir=folder)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.chmod(tmp, mode)  # mkstemp makes it private; keep the target's mode
     except BaseException:
-        os.unlink(tmp)
+        if tmp is not None:
+            os.unlink(tmp)
         raise
     return tmp
 
@@ -277,16 +280,16 @@ def write_files(folder: str | os.PathLike[str], files: dict[str, bytes], force: 
                 check_target(target, force)
         for parent in reversed([out, *out.parents]):
             if not parent.exists():
+                made.append(parent)  # first: an interrupt just after mkdir still removes it
                 parent.mkdir()
-                made.append(parent)
         tmp = tempfile.mkdtemp(prefix=".sg-", dir=out)
         for i, (target, data) in enumerate(zip(targets, files.values())):
             os.replace(_temporary(Path(tmp), data, _mode(target)), Path(tmp, f"{i}.new"))
         for i, target in enumerate(targets):
             old = Path(tmp, f"{i}.old") if os.path.lexists(target) else None
+            moved.append((target, old))  # first, so that an interrupt from here on is undone
             if old is not None:
                 os.replace(target, old)
-            moved.append((target, old))
             os.replace(Path(tmp, f"{i}.new"), target)
         shutil.rmtree(tmp)
     except BaseException as err:

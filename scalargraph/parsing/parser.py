@@ -136,7 +136,8 @@ def _guard(text: str, where: _Where) -> None:
 
 def _syntax_error(err: SyntaxError, text: str, where: _Where) -> ParseError:
     if not any(line.split("#", 1)[0].strip() for line in text.splitlines()):  # strings are not allowed
-        return ParseError(f"the expression is empty{' (only a comment)' if text.strip() else ''}. {allowed()}")
+        comment = " (only a comment)" if text.strip() else ""
+        return ParseError(f"the expression is empty{comment}. {allowed()}")
     line = err.lineno or 1
     column = err.offset if err.offset and err.offset > 0 else len(where.lines[-1]) + 1
     problem = err.msg

@@ -158,7 +158,7 @@ def staged_code(f: Any) -> StagedCode:
             forward.append(f"{names[node]} = {fill(node.op.code, names[node], *map(term, node.inputs))}")
     output = graph.output
     if isinstance(output, Constant):
-        code = StagedCode("\n".join(forward + ["", "# backward pass: none, a constant has no gradient"]))
+        code = StagedCode("\n".join([*forward, "", "# backward pass: none, a constant has no gradient"]))
         code.variables = {output: (names[output], "")}
         return code
     backward = ["", "# backward pass", f"{grads[output]} = 1.0"]
