@@ -61,14 +61,19 @@ def same(a: list[tuple[Any, Any]], b: list[tuple[Any, Any]]) -> bool:
 # ---------------------------------------------------------------- random interrupts
 @contextmanager
 def interrupt_at(n: int) -> Iterator[None]:
-    """Raise KeyboardInterrupt at the ``n``-th line scalargraph executes (as Ctrl-C would)."""
+    """Raise KeyboardInterrupt at the ``n``-th line scalargraph executes (as Ctrl-C would).
+
+    Not while an error is being handled: no Python code can undo its work if an interrupt
+    lands on the first line of its ``except`` block, before the undoing starts. The undoing
+    itself is one call that runs in C (``core.graph.put_back``), which an interrupt cannot
+    split; and the checks work on a copy."""
     count = 0
 
     def tracer(frame: Any, event: str, arg: Any) -> Any:
         nonlocal count
         if not frame.f_code.co_filename.startswith(PACKAGE):
             return None
-        if event == "line":
+        if event == "line" and sys.exc_info()[0] is None:
             count += 1
             if count == n:
                 raise KeyboardInterrupt

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -178,20 +179,16 @@ def gradcheck(output: Node, eps: float = 1e-6, rtol: float = 1e-5, atol: float =
     interrupt; an error from a nudged value says which leaf was moved where.
     """
 
-    graph = Graph(output)
-    saved = [(n.value, n.grad) for n in graph.nodes]
+    users = Graph(output)
+    graph = Graph(copy.deepcopy(output))  # the checks run on a copy: the user's graph is never touched
     try:
-        try:
-            graph.backward()
-        except DomainError as err:
-            raise DomainError(f"gradcheck: the backward pass at the values given failed: {err}") from None
-        analytic = [leaf.grad for leaf in graph.inputs + graph.params]
-        numeric = [central_difference(graph, leaf, eps) for leaf in graph.inputs + graph.params]
-    finally:
-        for n, (value, grad) in zip(graph.nodes, saved):
-            n.value, n.grad = value, grad
+        graph.backward()
+    except DomainError as err:
+        raise DomainError(f"gradcheck: the backward pass at the values given failed: {err}") from None
+    analytic = [leaf.grad for leaf in graph.inputs + graph.params]
+    numeric = [central_difference(graph, leaf, eps) for leaf in graph.inputs + graph.params]
     rows = []
-    for i, (leaf, a, n) in enumerate(zip(graph.inputs + graph.params, analytic, numeric)):
+    for i, (leaf, a, n) in enumerate(zip(users.inputs + users.params, analytic, numeric)):
         ok = close(a, n, rtol, atol)
         rows.append(LeafCheck(leaf.name or f"leaf{i}", leaf, a, n, relative_error(a, n), ok))
     return GradcheckResult(rows, rtol)

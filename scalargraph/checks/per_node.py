@@ -17,6 +17,7 @@ the nodes downstream of ``n`` are evaluated again. Every value is restored after
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -96,14 +97,15 @@ def check_nodes(output: Node, *, grads: Mapping[Node, Any] | None = None,
     ``ok`` when ``|backward - numeric| <= atol + rtol · max(|backward|, |numeric|)``.
     """
 
-    order = topological_order(output)
-    shown: dict[Node, Any] = {n: (grads.get(n) if grads is not None else n.grad) for n in order}
+    users = topological_order(output)
+    order = topological_order(copy.deepcopy(output))  # nudged, not the user's graph
+    shown: dict[Node, Any] = {n: (grads.get(n) if grads is not None else n.grad) for n in users}
     if any(g is None for n, g in shown.items() if not isinstance(n, Constant)):
-        fresh = _fresh_gradients(order)
+        fresh = dict(zip(users, _fresh_gradients(order).values()))
         shown = {n: fresh[n] if g is None else g for n, g in shown.items()}
     wanted = None if nodes is None else set(nodes)
     checks = {}
-    for index, node in enumerate(order):
+    for index, node in enumerate(users):
         if isinstance(node, Constant) or (wanted is not None and node not in wanted):
             continue
         analytic = shown[node]

@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 from ..errors import BackwardError, DomainError, InputError, OperandTypeError
@@ -33,7 +35,8 @@ from .node import Constant, Node, Param, as_value, domain_error, evaluate, overf
 from .ops import Op
 
 __all__ = [
-    "BackwardStats", "Graph", "backward_from", "backward_pass", "local_derivative", "topological_order",
+    "BackwardStats", "Graph", "backward_from", "backward_pass", "local_derivative", "put_back",
+    "topological_order",
 ]
 
 
@@ -115,8 +118,7 @@ def backward_pass(order: list[Node]) -> BackwardStats:
             n.grad = _UNREACHED
         return _reverse(order, order, saved)
     except BaseException:  # an interrupt before the reverse pass began: no mark may stay behind
-        for n, grad in zip(order, saved):
-            n.grad = grad
+        put_back(order, "grad", saved)
         raise
 
 
@@ -161,9 +163,22 @@ def backward_from(output: Node) -> BackwardStats:
             emit(pop())
         return _reverse(order, visited, saved)
     except BaseException:  # an interrupt: no mark may stay behind
-        for n, grad in zip(visited, saved):
-            n.grad = grad
+        put_back(visited, "grad", saved)
         raise
+
+
+def put_back(nodes: Sequence[Node], slot: str | Sequence[str], saved: Iterable[Any]) -> None:
+    """Set ``slot`` (one name, or one per node) of every node back to its saved value, in
+    one call that runs in C: an interrupt (Ctrl-C), which Python delivers between bytecodes,
+    cannot land halfway through (a Python loop could stop with half the graph restored).
+
+    >>> import scalargraph as sg
+    >>> x = sg.Node(1.0)
+    >>> put_back([x], "grad", [2.0]); x.grad
+    2.0
+    """
+    names = repeat(slot) if isinstance(slot, str) else slot
+    deque(map(setattr, nodes, names, saved), maxlen=0)
 
 
 def _check_scalar_output(output: Node) -> None:
@@ -232,8 +247,7 @@ def _reverse(order: list[Node], visited: list[Node], saved: list[Any]) -> Backwa
                     inp = b
                     k = 1
     except BaseException as error:
-        for n, grad in zip(visited, saved):
-            n.grad = grad
+        put_back(visited, "grad", saved)
         if isinstance(error, _OverflowError):
             raise _overflow_in_backward(order, error.node, error.grad) from None
         if not isinstance(error, (ArithmeticError, ValueError)) or node is None or node.op is None:
@@ -380,7 +394,8 @@ class Graph:
         updates = [(self._leaf(name), as_value(v, name)) for name, v in values.items()]
         if self._ops is None:
             self._ops = tuple([n for n in self.nodes if n.op is not None])
-        saved = [(n.value, n.grad) for n in self.nodes]
+        nodes = self.nodes
+        values, grads = [n.value for n in nodes], [n.grad for n in nodes]
         try:  # all or nothing, for an interrupt (Ctrl-C) too
             for leaf, v in updates:
                 leaf.value = v
@@ -391,8 +406,7 @@ class Graph:
             for n in self.nodes:
                 n.grad = None
         except BaseException:
-            for n, (value, grad) in zip(self.nodes, saved):
-                n.value, n.grad = value, grad
+            put_back(nodes + nodes, ["value"] * len(nodes) + ["grad"] * len(nodes), values + grads)
             raise
         return self.output.value
 

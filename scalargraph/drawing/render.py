@@ -109,10 +109,13 @@ def _render_pygraphviz(dot_source: str, fmt: str) -> bytes:
 @contextlib.contextmanager
 def _quiet_fd2() -> Any:
     """What the Graphviz library prints straight to file descriptor 2 (its C stderr: syntax
-    errors, font warnings), kept instead of printed; the list it yields gets the lines."""
+    errors, font warnings), kept instead of printed; the list it yields gets the lines.
+    (Process-wide for the few milliseconds of a render: another thread's writes to fd 2 in
+    that time are kept too.)"""
     said: list[str] = []
     try:
-        sys.stderr.flush()
+        if sys.__stderr__ is not None:  # what Python buffered for fd 2 goes out first
+            sys.__stderr__.flush()
         saved = os.dup(2)
     except (OSError, ValueError, AttributeError):  # no real descriptor 2 (some embedded hosts)
         yield said
