@@ -395,7 +395,7 @@ class Graph:
         if self._ops is None:
             self._ops = tuple([n for n in self.nodes if n.op is not None])
         nodes = self.nodes
-        values, grads = [n.value for n in nodes], [n.grad for n in nodes]
+        old_values, old_grads = [n.value for n in nodes], [n.grad for n in nodes]
         try:  # all or nothing, for an interrupt (Ctrl-C) too
             for leaf, v in updates:
                 leaf.value = v
@@ -406,7 +406,7 @@ class Graph:
             for n in self.nodes:
                 n.grad = None
         except BaseException:
-            put_back(nodes + nodes, ["value"] * len(nodes) + ["grad"] * len(nodes), values + grads)
+            put_back(nodes + nodes, ["value"] * len(nodes) + ["grad"] * len(nodes), old_values + old_grads)
             raise
         return self.output.value
 
