@@ -45,12 +45,13 @@ docs: $(VENV)/.installed-docs
 tutorials: $(VENV)/.installed-test
 	$(BIN)/python tutorials/build.py
 
-# The property and parser-fuzz tests with fresh random seeds and 20x the examples of
+# The property, parser-fuzz and hardening tests (random trees, text, names from the whole of
+# Unicode, batch shapes, interrupt points) with fresh random seeds and 20x the examples of
 # `make test` (hypothesis profile `fuzz`, tests/conftest.py); failures are saved in
 # .hypothesis/ and replayed first by the next run.
 fuzz: $(VENV)/.installed-test
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q \
-		tests/test_properties.py tests/test_parse_fuzz.py
+		tests/test_properties.py tests/test_parse_fuzz.py tests/test_hardening.py
 
 # `make bench BASELINE=main` also times this tree against that commit, side by side.
 bench: $(VENV)/.installed-bench

@@ -124,7 +124,7 @@ def _assignments(items: Sequence[str], option: str) -> dict[str, float]:
 def _expression(args: argparse.Namespace) -> Node:
     from .parsing.parser import parse
 
-    text = sys.stdin.read().strip() if args.expr == "-" else args.expr
+    text = _stdin() if args.expr == "-" else args.expr
     values = _assignments(args.at, "--at")
     params = _assignments(args.param, "--param")
     if "params" in values:
@@ -133,6 +133,17 @@ def _expression(args: argparse.Namespace) -> Node:
     if f.op is not None and f.name is None and "f" not in values and "f" not in params:
         f.named("f")  # so that tables and steps say f and ∂f/∂x
     return f
+
+
+def _stdin() -> str:
+    """The expression on standard input, which must be UTF-8 text."""
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode(
+        "utf-8", "surrogateescape")
+    try:
+        return data.decode("utf-8").strip()
+    except UnicodeDecodeError as err:
+        raise InputError(f"standard input is not UTF-8 text (byte {err.start + 1} is "
+                         f"0x{data[err.start]:02x}); save the expression as UTF-8") from None
 
 
 def _draw(args: argparse.Namespace) -> int:
@@ -223,11 +234,11 @@ def _write_demo(example: Example, table: str, out: Path) -> list[Path]:
         ".html": steps.html().encode("utf-8"),
         ".gif": steps.gif(),
     }
-    from .drawing.render import write_file
+    from .drawing.render import write_files
 
-    out.mkdir(parents=True, exist_ok=True)
+    written = write_files(out, {f"{example.name}{suffix}": data for suffix, data in files.items()})
     print()
-    return [write_file(out / f"{example.name}{suffix}", data) for suffix, data in files.items()]
+    return written
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -57,13 +57,9 @@ def test_sum_and_mean_of_one_sample_are_the_identity():
         assert out.value == -4.5 and x.grad == 3.0
 
 
-def test_sum_reduces_every_axis_of_a_grid():
-    grid = np.arange(12.0).reshape(3, 4)
-    x = sg.Node(grid, name="x")
-    out = sg.sum(x * x)
-    out.backward()
-    assert out.value == float(np.sum(grid ** 2))
-    assert np.array_equal(x.grad, 2 * grid)
+def test_a_grid_is_refused_with_its_shape_and_the_fix():
+    with pytest.raises(sg.BatchShapeError, match=r"x: .*shape \(3, 4\)\. A batch is a 1-D .*ravel"):
+        sg.Node(np.arange(12.0).reshape(3, 4), name="x")
 
 
 def test_mean_squared_error_and_its_gradients_match_the_formulas_by_hand():
@@ -142,21 +138,13 @@ def test_a_scalar_input_used_with_a_batch_gets_the_summed_gradient():
     assert isinstance(c.grad, float) and c.grad == pytest.approx((1 + 4 + 9) / 3)
 
 
-def test_batches_that_broadcast_get_gradients_of_their_own_shape():
-    # x (3,) against y (2, 1): a 2 x 3 grid of products; each leaf's gradient is summed
-    # over the axes numpy broadcast it along.
+def test_batches_of_different_shapes_never_broadcast():
+    # An (N, 1) column with an (N,) batch would broadcast to N x N: a mean loss over N² pairs.
     x = sg.Node(np.array([1.0, 2.0, 3.0]), name="x")
-    y = sg.Node(np.array([[1.0], [2.0]]), name="y")
-    out = sg.sum(x * y)
-    out.backward()
-    assert out.value == 18.0
-    assert x.grad.tolist() == [3.0, 3.0, 3.0]
-    assert y.grad.tolist() == [[6.0], [6.0]]
-    # x also used on its own: each contribution is unbroadcast before they are added
-    out = sg.sum(x * y) + sg.sum(x) + sg.sum(y * 0.5)
-    out.backward()
-    assert x.grad.tolist() == [4.0, 4.0, 4.0]
-    assert y.grad.tolist() == [[6.5], [6.5]]
+    with pytest.raises(sg.BatchShapeError, match=r"shape \(3, 1\)"):
+        sg.Node(np.array([[1.0], [2.0], [3.0]]), name="y")
+    with pytest.raises(sg.BatchShapeError, match=r"mul: batch shapes \(3,\) and \(1,\) do not match"):
+        x * np.array([2.0])
 
 
 def test_numpy_arrays_on_either_side_become_constants():

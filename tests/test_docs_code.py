@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 import scalargraph as sg
+from scalargraph.core.define import forget_op
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -134,7 +135,12 @@ def test_the_code_on_the_page_runs_and_shows_real_numbers(
     if page.name in NEEDS:
         pytest.importorskip(NEEDS[page.name], reason=f"{page.name} needs pip install -e '.[torch]'")
     monkeypatch.chdir(tmp_path)
-    run_page(page)
+    table = set(sg.OPS)
+    try:
+        run_page(page)
+    finally:  # a page's sg.define_op must not stay in the table for the tests that follow
+        for name in set(sg.OPS) - table:
+            forget_op(name)
 
 
 def test_the_numbers_on_the_pages_are_checked() -> None:

@@ -78,7 +78,7 @@ HOSTILE = [
     ("(x := 1)", "assignments (:=)"),
     ("1e999", "not finite"),
     ("10**400", "pow"),
-    ("1e308 * 10", "not a finite number"),
+    ("1e308 * 10", "mul: the result is not a finite float"),
     ("nan", "the name 'nan' has no value"),
     ("inf", "the name 'inf' has no value"),
     ("x[0]", "subscripts"),

@@ -95,8 +95,8 @@ def test_schedule_gradients_are_the_engines_to_the_last_bit(case):
 
 def test_schedule_gradients_of_batches_are_the_engines():
     x = sg.Node(np.array([0.3, -1.2, 2.0]), name="x")
-    w, b = sg.Param(0.8, name="w"), sg.Param(np.array([[0.1], [0.2]]), name="b")
-    loss = sg.mean(sg.sigmoid(w * x + b) * sg.exp(x))  # batches (3,) and (2, 1) broadcast to (2, 3)
+    w, b = sg.Param(0.8, name="w"), sg.Param(np.array([0.1, 0.2, -0.3]), name="b")
+    loss = sg.mean(sg.sigmoid(w * x + b) * sg.exp(x))  # a float parameter w with batches of 3
     mine = sg.gradients(loss)
     loss.backward()
     for node, grad in mine.items():

@@ -32,7 +32,7 @@ def test_cs231n_lines_read_like_the_notes() -> None:
     assert "invden = 1.0 / den" in lines
     assert "dx += (1 - sigx) * sigx * dsigx" in lines
     assert "dy += (1 - sigy) * sigy * dsigy" in lines
-    assert "dden = -1.0 / den ** 2 * dinvden" in lines
+    assert "dden = -(1.0 / den) / den * dinvden" in lines  # not 1.0 / den ** 2: den ** 2 underflows first
     # forward lines before backward lines; dx is assigned once and then accumulated twice
     assert lines.index("f = num * invden") < lines.index("# backward pass")
     assert sum(line.startswith("dx = ") for line in lines) == 1

@@ -119,30 +119,59 @@ def downstream(order: Sequence[Node], index: int) -> list[Node]:
     return found
 
 
-def node_difference(order: Sequence[Node], index: int, eps: float = 1e-6) -> Any:
+def node_difference(order: Sequence[Node], index: int, eps: float = 1e-6, *, check: str = "gradcheck",
+                    name: str | None = None) -> Any:
     """d ``order[-1]`` / d ``order[index]`` by central differences (elementwise for a batch),
     re-evaluating only the downstream nodes; ``h = eps · max(1, |value|)``. Writes no node.
+    A nudged value outside an op's domain raises a DomainError that names the check
+    (``check``), the node and the nudge.
     """
     import numpy as np
 
     plan = evaluation_plan(order, set(downstream(order, index)))
+    original = order[index].value
+    who = name or label(order[index], index)
 
     def output_at(value: Any) -> float:
-        return float(np.sum(reevaluate(order, plan, {index: value})[-1]))
+        try:
+            return float(np.sum(reevaluate(order, plan, {index: value})[-1]))
+        except DomainError as err:
+            raise DomainError(f"{check}: the central difference for {who!r} moved it "
+                              f"{nudge_text(original, value)}, and there: {err}") from None
 
-    return difference_quotient(order[index].value, output_at, eps)
+    return difference_quotient(original, output_at, eps)
+
+
+def nudge_text(original: Any, value: Any) -> str:
+    """Where a check moved a value: ``from 0.0 to 1e-06`` (for a batch: which sample).
+
+    >>> import numpy as np
+    >>> nudge_text(2.0, 2.000002), nudge_text(np.zeros(3), np.array([0.0, 1e-6, 0.0]))
+    ('from 2.0 to 2.000002', 'at sample 1 from 0.0 to 1e-06')
+    """
+    import numpy as np
+
+    if original.__class__ is float:
+        return f"from {original!r} to {value!r}"
+    i = int(np.flatnonzero(np.asarray(value) != original)[0])
+    return f"at sample {i} from {float(original[i])!r} to {float(value[i])!r}"
 
 
 def check_node(order: Sequence[Node], index: int, analytic: Any, *, name: str | None = None,
-               eps: float = 1e-6, rtol: float = 1e-5, atol: float = 1e-7) -> Check:
+               eps: float = 1e-6, rtol: float = 1e-5, atol: float = 1e-7, strict: bool = False) -> Check:
     """The :class:`Check` of ``order[index]`` (its label unless ``name`` is given): its
     backward gradient ``analytic`` against :func:`node_difference`. ``ok`` when
-    ``|analytic - numeric| <= atol + rtol · max(|analytic|, |numeric|)`` (every sample)."""
+    ``|analytic - numeric| <= atol + rtol · max(|analytic|, |numeric|)`` (every sample).
+    A nudge outside an op's domain gives a failed check, or raises (``strict``) the
+    DomainError that says which nudge of which node it was."""
     node = order[index]
     name = label(node, index) if name is None else name
     try:
-        numeric = node_difference(order, index, eps)
+        numeric = node_difference(order, index, eps, check="gradcheck" if strict else "check_nodes",
+                                  name=name)
     except DomainError:
+        if strict:
+            raise
         return Check(name, node, analytic, None, float("inf"), False)
     return Check(name, node, analytic, numeric, relative_error(analytic, numeric),
                  close(analytic, numeric, rtol, atol))

@@ -17,11 +17,12 @@ from typing import Any
 from ..core.graph import Graph
 from ..core.node import Node
 from ..core.schedule import Schedule
-from .check import Check, check_node, close, difference_quotient, node_difference, relative_error
+from ..errors import DomainError
+from .check import Check, check_node, close, difference_quotient, node_difference, nudge_text, relative_error
 
 __all__ = [
     "Check", "GradcheckResult", "LeafCheck", "central_difference", "close", "difference_quotient",
-    "gradcheck", "relative_error",
+    "gradcheck", "nudge_text", "relative_error",
 ]
 
 #: One leaf's row (the same :class:`Check` as the per-node check's).
@@ -88,9 +89,12 @@ def gradcheck(output: Node, eps: float = 1e-6, rtol: float = 1e-5, atol: float =
     value or ``.grad`` is written, so threads may check graphs that share nodes.
     """
     graph = Graph(output)
-    analytic = Schedule(graph).gradients()
+    try:
+        analytic = Schedule(graph).gradients()
+    except DomainError as err:
+        raise DomainError(f"gradcheck: the backward pass at the values given failed: {err}") from None
     where = {n: i for i, n in enumerate(graph.nodes)}
     rows = [check_node(graph.nodes, where[leaf], analytic[leaf], name=leaf.name or f"leaf{i}",
-                       eps=eps, rtol=rtol, atol=atol)
+                       eps=eps, rtol=rtol, atol=atol, strict=True)
             for i, leaf in enumerate(graph.inputs + graph.params)]
     return GradcheckResult(rows, rtol)

@@ -98,6 +98,8 @@ mean = _function(FUNCTIONS["mean"])
 NODES = SimpleNamespace(
     **{name: globals()[name] for name in FUNCTIONS},
     pow=lambda a, b: a ** b,
+    power=lambda a, b: a ** b,
+    step=lambda a, b, at_tie: heaviside(a - b, at_tie),
     ones_like=lambda a: 1.0,
     size=lambda a: 1,
 )

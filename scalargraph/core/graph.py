@@ -22,20 +22,23 @@ BackwardStats(nodes=5, derivatives_evaluated=6)
 
 from __future__ import annotations
 
+import math
 import sys
+from collections import deque
 from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
-from ..errors import BackwardError, InputError, OperandTypeError
+from ..errors import BackwardError, DomainError, InputError, OperandTypeError
 from .namespaces import MATH, numpy_namespace
-from .node import Constant, Node, Param, as_value, domain_error, evaluate
+from .node import Constant, Node, Param, as_value, domain_error, evaluate, overflow_error
 from .ops import Op
 
 __all__ = [
     "BackwardStats", "Graph", "backward_from", "backward_pass", "evaluation_plan", "local_derivative",
-    "reevaluate", "topological_order",
+    "put_back", "reevaluate", "topological_order",
 ]
 
 
@@ -112,9 +115,13 @@ def backward_pass(order: list[Node]) -> BackwardStats:
     """
     _check_scalar_output(order[-1])
     saved = [n.grad for n in order]
-    for n in order:
-        n.grad = _UNREACHED
-    return _reverse(order, order, saved)
+    try:
+        for n in order:
+            n.grad = _UNREACHED
+        return _reverse(order, order, saved)
+    except BaseException:  # an interrupt before the reverse pass began: no mark may stay behind
+        put_back(order, "grad", saved)
+        raise
 
 
 def backward_from(output: Node) -> BackwardStats:
@@ -135,32 +142,45 @@ def backward_from(output: Node) -> BackwardStats:
     order: list[Node] = []
     visited = [output]  # in the order they were marked, with their old gradients
     saved = [output.grad]
-    output.grad = mark
     stack = [output]
     push, pop, emit, visit, save = stack.append, stack.pop, order.append, visited.append, saved.append
     try:
+        output.grad = mark
         while stack:  # the same walk as topological_order, so the same order
             node = stack[-1]
             a = node._a
             if a is not None and a.grad is not mark:
                 save(a.grad)
-                a.grad = mark
                 visit(a)
+                a.grad = mark  # last: an interrupt before it leaves nothing to undo
                 push(a)
                 continue
             b = node._b
             if b is not None and b.grad is not mark:
                 save(b.grad)
-                b.grad = mark
                 visit(b)
+                b.grad = mark
                 push(b)
                 continue
             emit(pop())
+        return _reverse(order, visited, saved)
     except BaseException:  # an interrupt: no mark may stay behind
-        for n, grad in zip(visited, saved):
-            n.grad = grad
+        put_back(visited, "grad", saved)
         raise
-    return _reverse(order, visited, saved)
+
+
+def put_back(nodes: Sequence[Node], slot: str | Sequence[str], saved: Iterable[Any]) -> None:
+    """Set ``slot`` (one name, or one per node) of every node back to its saved value, in
+    one call that runs in C: an interrupt (Ctrl-C), which Python delivers between bytecodes,
+    cannot land halfway through (a Python loop could stop with half the graph restored).
+
+    >>> import scalargraph as sg
+    >>> x = sg.Node(1.0)
+    >>> put_back([x], "grad", [2.0]); x.grad
+    2.0
+    """
+    names = repeat(slot) if isinstance(slot, str) else slot
+    deque(map(setattr, nodes, names, saved), maxlen=0)
 
 
 def _check_scalar_output(output: Node) -> None:
@@ -178,12 +198,12 @@ def _reverse(order: list[Node], visited: list[Node], saved: list[Any]) -> Backwa
     gradients; otherwise every node ends with a gradient, or None for a constant.
     """
     mark = _UNREACHED
-    output = order[-1]
-    output.grad = 1.0
     evaluated = 0
     node: Any = None
     k = 0
     try:
+        output = order[-1]
+        output.grad = None if output.__class__ is Constant else 1.0  # a constant gets no gradient
         with _float_faults_raise():
             # Hot loop (about half the time of build + backward on an MLP): no tuple,
             # closure or generator per node; the inputs are the slots _a and _b.
@@ -193,7 +213,11 @@ def _reverse(order: list[Node], visited: list[Node], saved: list[Any]) -> Backwa
                     node.grad = None
                     continue
                 op = node.op
-                if op is None:
+                if op is None:  # a leaf, its gradient final. An inf or NaN gradient anywhere
+                    # reaches every leaf below it (inf·0 is NaN), so checking the leaves (and
+                    # nodes with a constant input, below) checks every node, off the hot path.
+                    if not (_isfinite(g) if g.__class__ is float else _finite_batch(g)):
+                        raise _OverflowError(node)
                     continue
                 out = node.value
                 a = node._a
@@ -218,18 +242,60 @@ def _reverse(order: list[Node], visited: list[Node], saved: list[Any]) -> Backwa
                         old = inp.grad
                         inp.grad = contribution if old is mark else old + contribution
                         evaluated += 1
+                    elif g.__class__ is float and not _isfinite(g):  # no leaf below this input
+                        raise _OverflowError(node)
                     if k or b is None:
                         break
                     inp = b
                     k = 1
     except BaseException as error:
-        for n, grad in zip(visited, saved):
-            n.grad = grad
+        put_back(visited, "grad", saved)
+        if isinstance(error, _OverflowError):
+            raise _overflow_in_backward(order, error.node, error.grad) from None
         if not isinstance(error, (ArithmeticError, ValueError)) or node is None or node.op is None:
             raise
         values = tuple(i.value for i in node.inputs)
-        raise domain_error(node.op, values, f"derivative for input {k + 1}") from None
+        raise domain_error(node.op, values, f"derivative for input {k + 1}", error) from None
     return BackwardStats(nodes=len(order), derivatives_evaluated=evaluated)
+
+
+_isfinite = math.isfinite
+
+
+def _finite_batch(g: Any) -> bool:
+    """True for a batch of finite gradients (or None: a constant output has no gradient)."""
+    import numpy as np
+
+    return g is None or bool(np.isfinite(g).all())
+
+
+class _OverflowError(ArithmeticError):
+    """Raised in the reverse pass where a node's gradient is not a finite float."""
+
+    def __init__(self, node: Node) -> None:
+        super().__init__()
+        self.node = node
+        self.grad = node.grad
+
+
+def _overflow_in_backward(order: list[Node], node: Node, grad: Any) -> Exception:
+    """The error for a gradient that is inf or NaN: the local derivative that was not
+    finite, if one was, else the gradient that overflowed (off the hot path)."""
+    for consumer in order:
+        for k, inp in enumerate(consumer.inputs):
+            if inp is node and consumer.op is not None:
+                values = tuple(i.value for i in consumer.inputs)
+                try:
+                    local = local_derivative(consumer.op, k, consumer.value, values)  # checks a float
+                except DomainError as err:
+                    return err
+                if not _finite_batch(local):
+                    return overflow_error(consumer.op, values, local, f"derivative for input {k + 1}")
+    name = node.name or (node.op.name if node.op is not None else "a leaf")
+    return DomainError(
+        f"backward: the gradient reaching {name!r} is not a finite float ({grad!r}; floats end near "
+        "±1.8e308): the products of local derivatives along the graph overflow. Keep the values "
+        "smaller, e.g. rescale the inputs or the output.")
 
 
 def local_derivative(op: Op, k: int, out: Any, values: tuple[Any, ...]) -> Any:
@@ -249,9 +315,12 @@ def local_derivative(op: Op, k: int, out: Any, values: tuple[Any, ...]) -> Any:
     scalar = out.__class__ is float and all(v.__class__ is float for v in values)
     with nullcontext() if scalar else _float_faults_raise():
         try:
-            return op.derivatives[k](MATH if scalar else numpy_namespace(), out, *values)
-        except (ArithmeticError, ValueError):
-            raise domain_error(op, values, f"derivative for input {k + 1}") from None
+            local = op.derivatives[k](MATH if scalar else numpy_namespace(), out, *values)
+        except (ArithmeticError, ValueError) as error:
+            raise domain_error(op, values, f"derivative for input {k + 1}", error) from None
+    if scalar and local - local != 0.0:  # inf or NaN (numpy raises on its own)
+        raise overflow_error(op, values, local, f"derivative for input {k + 1}")
+    return local
 
 
 #: One op node in a re-evaluation: its position, its op and its inputs' positions (-1: none).
@@ -290,8 +359,10 @@ def reevaluate(nodes: Sequence[Node], plan: Sequence[Step], changed: Mapping[int
         if b < 0:
             if av.__class__ is float:  # floats: the op table's function at once (a hot loop in training)
                 try:
-                    values[i] = op.forward(math, av)
-                    continue
+                    value = op.forward(math, av)
+                    if value - value == 0.0:  # finite; else evaluate() below raises the overflow
+                        values[i] = value
+                        continue
                 except (ArithmeticError, ValueError):
                     pass  # evaluate() below raises the error that names the op
             values[i] = evaluate(op, (av,))
@@ -299,8 +370,10 @@ def reevaluate(nodes: Sequence[Node], plan: Sequence[Step], changed: Mapping[int
         bv = values[b]
         if av.__class__ is float and bv.__class__ is float:
             try:
-                values[i] = op.forward(math, av, bv)
-                continue
+                value = op.forward(math, av, bv)
+                if value - value == 0.0:
+                    values[i] = value
+                    continue
             except (ArithmeticError, ValueError):
                 pass
         values[i] = evaluate(op, (av, bv))
@@ -320,8 +393,8 @@ def _float_faults_raise() -> Any:
 
 def _fit(grad: Any, value: Any) -> Any:
     """A gradient contribution with the shape of the value it is for: summed over the batch
-    (unbroadcast) where the value is a scalar used with batches, summed over the broadcast
-    axes where batches of different shapes met, broadcast where a scalar meets a batch.
+    where the value is a scalar used with batches, broadcast where a scalar meets a batch
+    (batches themselves all have one shape, :data:`~scalargraph.core.node.BATCH`).
 
     Each contribution is fitted before it is accumulated: adding a scalar's float
     contribution to a batch-shaped one would count it once per sample."""
@@ -329,16 +402,9 @@ def _fit(grad: Any, value: Any) -> Any:
 
     if value.__class__ is float:
         return grad if grad.__class__ is float else float(np.sum(grad))
-    shape = value.shape
-    if grad.__class__ is not float and grad.shape == shape:
+    if grad.__class__ is not float and grad.shape == value.shape:
         return grad
-    grad = np.asarray(grad, dtype=float)
-    if grad.ndim > len(shape):  # axes numpy put in front when broadcasting
-        grad = grad.sum(axis=tuple(range(grad.ndim - len(shape))))
-    if grad.ndim == len(shape):  # axes of length 1 that numpy stretched
-        stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
-        grad = grad.sum(axis=stretched, keepdims=True) if stretched else grad
-    return np.broadcast_to(grad, shape).copy()
+    return np.broadcast_to(np.asarray(grad, dtype=float), value.shape).copy()
 
 
 class Graph:
@@ -391,10 +457,16 @@ class Graph:
             self._positions = {leaf: self.nodes.index(leaf) for leaf in self._by_name.values()}
         changed = {self._positions[leaf]: v for leaf, v in updates}
         new = reevaluate(self.nodes, self._plan, changed)  # writes nothing: an error changes nothing
-        for node, value in zip(self.nodes, new):
-            node.value = value
-        for n in self.nodes:
-            n.grad = None
+        nodes = self.nodes
+        old_values, old_grads = [n.value for n in nodes], [n.grad for n in nodes]
+        try:  # all or nothing, for an interrupt (Ctrl-C) too
+            for node, value in zip(nodes, new):
+                node.value = value
+            for n in nodes:
+                n.grad = None
+        except BaseException:
+            put_back(nodes + nodes, ["value"] * len(nodes) + ["grad"] * len(nodes), old_values + old_grads)
+            raise
         return self.output.value
 
     def backward(self) -> dict[str, Any]:

@@ -58,9 +58,17 @@ def _minimum(a: float, b: float) -> float:
     return a if a <= b else b
 
 
-def _pow(a: float, b: float) -> float:
-    # math.pow raises where the real power is undefined (0 ** -1, (-8) ** 0.5),
-    # where a ** b would quietly return a complex number.
+def _step(a: float, b: float, at_tie: float) -> float:
+    # H(a - b) without computing a - b, which overflows for large a and -b.
+    return 1.0 if a > b else (at_tie if a == b else 0.0)
+
+
+def _power(a: float, b: float) -> float:
+    # The op's forward: 0 ** b for b < 1 is refused (its derivative b·0^(b-1) is infinite,
+    # or 0·inf at b = 0), as the op's domain says. math.pow raises where the real power is
+    # undefined (0 ** -1, (-8) ** 0.5), where a ** b would quietly return a complex number.
+    if a == 0.0 and b < 1.0:
+        raise ValueError("0 ** b needs b >= 1")
     return math.pow(a, b)
 
 
@@ -78,7 +86,9 @@ MATH = SimpleNamespace(
     heaviside=_heaviside,
     maximum=_maximum,
     minimum=_minimum,
-    pow=_pow,
+    pow=math.pow,
+    power=_power,
+    step=_step,
     sum=lambda x: x,
     ones_like=lambda x: 1.0,
     size=lambda x: 1,
@@ -95,6 +105,14 @@ def numpy_namespace() -> SimpleNamespace:
     [0.0, 0.5, 1.0]
     """
     import numpy as np
+
+    def power(a: Any, b: Any) -> Any:
+        if np.any((a == 0) & (b < 1)):
+            raise FloatingPointError("0 ** b needs b >= 1")
+        return np.power(a, b)
+
+    def step(a: Any, b: Any, at_tie: float) -> Any:
+        return np.where(a > b, 1.0, np.where(a == b, at_tie, 0.0))
 
     def sigmoid(x: Any) -> Any:
         with np.errstate(over="ignore"):  # e^-x = inf gives 1 / inf = 0, the right limit
@@ -115,6 +133,8 @@ def numpy_namespace() -> SimpleNamespace:
         maximum=np.maximum,
         minimum=np.minimum,
         pow=np.power,
+        power=power,
+        step=step,
         sum=np.sum,
         ones_like=np.ones_like,
         size=np.size,

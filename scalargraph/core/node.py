@@ -17,6 +17,7 @@ its inputs, so the graph can later be re-evaluated and differentiated.
 from __future__ import annotations
 
 import math
+import re
 import sys
 from collections.abc import Callable
 from contextvars import ContextVar, Token
@@ -45,6 +46,9 @@ class Group:
     def __init__(self, name: str, parent: Group | None) -> None:
         self.name = name
         self.parent = parent
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Group, (self.name, self.parent))
 
     def path(self) -> tuple[str, ...]:
         """Names from the outermost group to this one."""
@@ -88,7 +92,7 @@ class group:  # noqa: N801 - used as ``with sg.group("name"):``, like a function
     def __init__(self, name: str) -> None:
         if not isinstance(name, str) or not name:
             raise InputError(f"group name must be a non-empty string, got {name!r}")
-        self.name = name
+        self.name = check_name(name, "group name")
         self._tokens: list[Token[Group | None]] = []
 
     def __enter__(self) -> Group:
@@ -115,6 +119,7 @@ def _operator(name: str, symbol: str, reflected: bool = False) -> Callable[[Node
     """
     op = OPS[name]
     forward = op.forward
+    isfinite = math.isfinite
 
     if reflected:  # ``2 * x``: the number is on the left; rare, so the generic path
         def method(self: Node, other: Any) -> Node:
@@ -128,8 +133,10 @@ def _operator(name: str, symbol: str, reflected: bool = False) -> Callable[[Node
             if av.__class__ is float and bv.__class__ is float:
                 try:
                     value = forward(MATH, av, bv)
-                except (ArithmeticError, ValueError):
-                    raise domain_error(op, (av, bv)) from None
+                except (ArithmeticError, ValueError) as error:
+                    raise domain_error(op, (av, bv), error=error) from None
+                if not isfinite(value):  # overflow: the cheapest check measured (no float made)
+                    raise overflow_error(op, (av, bv), value)
             else:
                 value = evaluate_batch(op, (av, bv))
             n = _NODE_NEW(Node)  # as _make, inline
@@ -172,8 +179,10 @@ class Node:
     def __init__(self, value: Any, name: str | None = None, *, label: str | None = None) -> None:
         if label is not None:  # micrograd's name for it: Value(2.0, label="a")
             name = _same_name(name, label)
-        if name is not None and not isinstance(name, str):
-            raise InputError(f"a node's name must be a string, got {type(name).__name__} {name!r}")
+        if name is not None:
+            if not isinstance(name, str):
+                raise InputError(f"a node's name must be a string, got {type(name).__name__} {name!r}")
+            check_name(name)
         self.value = as_value(value, name)
         self.grad = None
         self.name = name
@@ -239,7 +248,7 @@ class Node:
         """
         if not isinstance(name, str) or not name:
             raise InputError(f"a node's name must be a non-empty string, got {name!r}")
-        self.name = name
+        self.name = check_name(name)
         return self
 
     def backward(self) -> None:
@@ -309,6 +318,34 @@ class Node:
             "use sg.exp(x) rather than math.exp(x), and node.value for the number itself"
         )
 
+    # ------------------------------------------------------------ pickle and copy
+    # A node is rebuilt from its slots (ops by name, see Op.__reduce__). The node first
+    # reduced in a pickle (or deepcopy) lists every node it depends on, in topological
+    # order, ahead of its own slots; those are then reduced one by one, each finding its
+    # inputs already saved: no recursion along the graph, so any depth works.
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
+        if _PENDING.pop(id(self), False) is None:  # listed by the node being pickled
+            before = None
+        else:
+            _PENDING.clear()  # entries an aborted pickle left behind
+            from .graph import topological_order  # graph.py imports this module
+
+            before = topological_order(self)[:-1]
+            _PENDING.update(dict.fromkeys(map(id, before)))
+        slots = {s: getattr(self, s) for s in Node.__slots__ if hasattr(self, s)}
+        return (_new_node, (self.__class__,), (before, slots))
+
+    def __setstate__(self, state: tuple[Any, dict[str, Any]]) -> None:
+        for slot, value in state[1].items():
+            setattr(self, slot, value)
+
+    def __copy__(self) -> Node:
+        copy = _new_node(self.__class__)
+        for slot in Node.__slots__:
+            if hasattr(self, slot):
+                setattr(copy, slot, getattr(self, slot))
+        return copy
+
 
 class _Trainable(type):
     """The metaclass of :class:`Param`: ``isinstance(n, Param)`` asks the node, not its class."""
@@ -357,6 +394,14 @@ class Constant(Node):
 
 
 _NODE_NEW = object.__new__
+_isfinite = math.isfinite
+#: ids of nodes a pickle or deepcopy in progress will reduce next (see Node.__reduce_ex__).
+_PENDING: dict[int, None] = {}
+
+
+def _new_node(cls: type) -> Any:
+    return _NODE_NEW(cls)
+
 
 #: How Jupyter displays a Node: ``(node, include, exclude, **kwargs) -> mime bundle``.
 _DISPLAY: Callable[..., Any] | None = None
@@ -429,10 +474,7 @@ def _binary(op: Op, a: Node, b: Node) -> Node:
     av = a.value
     bv = b.value
     if av.__class__ is float and bv.__class__ is float:
-        try:
-            value = op.forward(MATH, av, bv)
-        except (ArithmeticError, ValueError):
-            raise domain_error(op, (av, bv)) from None
+        value = evaluate(op, (av, bv))
     else:
         value = evaluate_batch(op, (av, bv))
     return _make(op, value, a, b)
@@ -447,8 +489,10 @@ def apply(op: Op, *args: Node) -> Node:
     if av.__class__ is float:
         try:
             value = op.forward(MATH, av)
-        except (ArithmeticError, ValueError):
-            raise domain_error(op, (av,)) from None
+        except (ArithmeticError, ValueError) as error:
+            raise domain_error(op, (av,), error=error) from None
+        if not _isfinite(value):  # inf or NaN
+            raise overflow_error(op, (av,), value)
     else:
         value = evaluate_batch(op, (av,))
     n = _NODE_NEW(Node)  # as _make, inline: sg.relu, sg.exp ... are hot paths too
@@ -466,31 +510,31 @@ def evaluate(op: Op, values: tuple[Any, ...]) -> Any:
     """``op``'s forward function on input values, with scalargraph's errors."""
     if all(v.__class__ is float for v in values):
         try:
-            return op.forward(MATH, *values)
-        except (ArithmeticError, ValueError):
-            raise domain_error(op, values) from None
+            value = op.forward(MATH, *values)
+        except (ArithmeticError, ValueError) as error:
+            raise domain_error(op, values, error=error) from None
+        if not _isfinite(value):  # inf or NaN
+            raise overflow_error(op, values, value)
+        return value
     return evaluate_batch(op, values)
 
 
 def evaluate_batch(op: Op, values: tuple[Any, ...]) -> Any:
-    """Forward on numpy batches: shapes must broadcast; floating-point faults raise."""
+    """Forward on numpy batches (:data:`BATCH`): equal lengths; floating-point faults raise."""
     import numpy as np
 
     shapes = {v.shape for v in values if v.__class__ is not float}
-    if len(shapes) > 1:  # equal shapes (or a float with a batch), the usual case, need no check
-        try:
-            np.broadcast_shapes(*shapes)
-        except ValueError:
-            listed = " and ".join(str(np.shape(v)) for v in values)
-            raise BatchShapeError(
-                f"{op.name}: batch shapes {listed} do not match; every batch in a graph needs "
-                "the same number of samples (or a single scalar value)"
-            ) from None
+    if len(shapes) > 1 or any(len(shape) != 1 for shape in shapes):  # never broadcast
+        listed = " and ".join(str(np.shape(v)) for v in values)
+        raise BatchShapeError(
+            f"{op.name}: batch shapes {listed} do not match; every batch in a graph needs "
+            f"the same number of samples (or a single scalar value). {BATCH}"
+        )
     with np.errstate(all="raise", under="ignore"):
         try:
             value = op.forward(numpy_namespace(), *values)
-        except (ArithmeticError, ValueError):
-            raise domain_error(op, values) from None
+        except (ArithmeticError, ValueError) as error:
+            raise domain_error(op, values, error=error) from None
     return _as_batch(value)
 
 
@@ -501,11 +545,33 @@ def _as_batch(value: Any) -> Any:
     return float(value) if value.ndim == 0 else value
 
 
-def domain_error(op: Op, values: tuple[Any, ...], what: str = "") -> DomainError:
-    """The error for an op evaluated outside its domain: names op, values and the fix."""
+def domain_error(op: Op, values: tuple[Any, ...], what: str = "",
+                 error: BaseException | None = None) -> DomainError:
+    """The error for an op evaluated outside its domain: names op, values and the fix.
+
+    An overflow (``error`` an OverflowError, or numpy's overflow fault) is reported as
+    one, by :func:`overflow_error`, except for ``exp``, whose domain says it."""
+    if op.name != "exp" and (isinstance(error, OverflowError) or (
+            isinstance(error, FloatingPointError) and "overflow" in str(error))):
+        return overflow_error(op, values, None, what)
     got = ", ".join(_short(v) for v in values)
     where = f" ({what})" if what else ""
     return DomainError(f"{op.name}{where}: {op.domain}, got {got}. {op.fix}".rstrip())
+
+
+def overflow_error(op: Op, values: tuple[Any, ...], result: Any, what: str = "") -> DomainError:
+    """The error for a result (a value or a local derivative) that is not a finite float.
+
+    >>> from scalargraph.core.ops import OPS
+    >>> print(overflow_error(OPS["mul"], (1e308, 10.0), float("inf")))
+    mul: the result is not a finite float (inf; floats end near ±1.8e308), got 1e+308, 10.0. Keep \
+the values smaller, e.g. rescale the inputs.
+    """
+    got = ", ".join(_short(v) for v in values)
+    where = f" ({what})" if what else ""
+    shown = "" if result is None else f"{_short(result)}; "
+    return DomainError(f"{op.name}{where}: the result is not a finite float ({shown}floats end near "
+                       f"±1.8e308), got {got}. Keep the values smaller, e.g. rescale the inputs.")
 
 
 def _short(value: Any) -> str:
@@ -514,9 +580,41 @@ def _short(value: Any) -> str:
     import numpy as np
 
     arr = np.asarray(value)
+    if not np.all(np.isfinite(arr)):
+        return f"batch{arr.shape} with inf or NaN"
     if arr.ndim == 0:
         return repr(float(arr))
     return f"batch{arr.shape} (min {arr.min():.6g}, max {arr.max():.6g})"
+
+
+#: What a batch is, said once: every batch-shape error ends with this.
+BATCH = ("A batch is a 1-D numpy array of samples, shape (N,), and every batch in a graph has "
+         "the same N; flatten an (N, 1) column with a.ravel(), and pass the columns of an "
+         "(N, k) array as k separate nodes (a[:, 0], a[:, 1], ...).")
+
+#: Characters a name may not hold: control characters, lone surrogates, line and paragraph
+#: separators and U+FFFE/U+FFFF. No target can show them (XML/SVG forbids most; DOT and
+#: Python source break on them); every other character is escaped for each target.
+_BAD_NAME = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\ufffe\uffff]")
+
+
+def check_name(name: str, what: str = "a node's name") -> str:
+    """``name``, if every target (Python, DOT, SVG, HTML, LaTeX) can show it.
+
+    >>> check_name("x₁ (ünïcode)")
+    'x₁ (ünïcode)'
+    >>> check_name("a\\tb")
+    Traceback (most recent call last):
+    ...
+    scalargraph.errors.InputError: a node's name must not hold control characters, ...
+    """
+    bad = _BAD_NAME.search(name)
+    if bad is not None:
+        raise InputError(
+            f"{what} must not hold control characters, lone surrogates or line separators, got "
+            f"{name!r} (U+{ord(bad.group()):04X} at position {bad.start()}); remove that character"
+        )
+    return name
 
 
 def as_value(value: Any, name: str | None = None) -> Any:
@@ -544,11 +642,16 @@ def as_value(value: Any, name: str | None = None) -> Any:
         return number
     np = sys.modules.get("numpy")
     if np is not None and isinstance(value, (np.ndarray, np.number)) and value.dtype.kind in "iuf":
-        arr = np.array(value, dtype=float)
+        with np.errstate(all="ignore"):  # a longdouble beyond the float range: inf, reported below
+            arr = np.array(value, dtype=float)
+        if arr.ndim > 1:
+            raise BatchShapeError(f"{label}a node value must be a number or a 1-D batch, got an array of "
+                                  f"shape {arr.shape}. {BATCH}")
         if arr.size == 0:
             raise InputError(f"{label}a batch must hold at least one sample, got an empty array")
         if not np.all(np.isfinite(arr)):
-            raise InputError(f"{label}a node value must hold finite numbers; this one has NaN or inf")
+            raise InputError(f"{label}a node value must hold finite numbers; this one has NaN or inf "
+                             "(or numbers beyond the float range, about ±1.8e308)")
         return float(arr) if arr.ndim == 0 else arr
     if isinstance(value, Node):
         raise OperandTypeError(f"{label}a node's value must be a number, not another Node ({value!r})")

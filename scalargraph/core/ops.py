@@ -53,6 +53,13 @@ class Op:
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_op_named, (self.name,))  # the table's entry, by name: lambdas do not pickle
+
+
+def _op_named(name: str) -> Op:
+    return OPS[name]
+
 
 def fill(template: str, out: str, *inputs: str) -> str:
     """Put labels into a template: ``‹out›``, ``‹a›``, ``‹b›``.
@@ -98,17 +105,17 @@ _TABLE = (
        symbol="×", text="‹a› · ‹b›", latex="‹a› \\cdot ‹b›", code="‹a› * ‹b›",
        dtext=("‹b›", "‹a›"), dlatex=("‹b›", "‹a›"), dcode=("‹b›", "‹a›"), function=False),
     Op("div", 2, lambda m, a, b: a / b,
-       (lambda m, o, a, b: 1.0 / b, lambda m, o, a, b: -a / b ** 2),
+       (lambda m, o, a, b: 1.0 / b, lambda m, o, a, b: -(a / b) / b),  # b ** 2 would underflow
        symbol="÷", text="‹a› / ‹b›", latex="\\frac{‹a›}{‹b›}", code="‹a› / ‹b›",
        dtext=("1/‹b›", "−‹a›/‹b›²"), dlatex=("\\frac{1}{‹b›}", "-\\frac{‹a›}{‹b›^{2}}"),
-       dcode=("1.0 / ‹b›", "-‹a› / ‹b› ** 2"),
+       dcode=("1.0 / ‹b›", "-(‹a› / ‹b›) / ‹b›"),
        domain="the denominator must not be 0",
        fix="Keep the denominator away from 0, e.g. divide by (d + 1e-12) or by d*d + 1.",
        points=((0.7, -1.3), (-2.1, 0.4), (1.5, 2.5)), function=False),
     Op("neg", 1, lambda m, a: -a, (_minus_one,),
        symbol="−", text="−‹a›", latex="-‹a›", code="-‹a›",
        dtext=("−1",), dlatex=("-1",), dcode=("-1",), points=_ANYWHERE, function=False),
-    Op("pow", 2, lambda m, a, b: m.pow(a, b),
+    Op("pow", 2, lambda m, a, b: m.power(a, b),  # m.power refuses 0 ** b for b < 1
        (lambda m, o, a, b: b * m.pow(a, b - 1), lambda m, o, a, b: o * m.log(a)),
        symbol="^", text="‹a›^‹b›", latex="{‹a›}^{‹b›}", code="‹a› ** ‹b›",
        dtext=("‹b›·‹a›^(‹b›−1)", "‹out›·ln(‹a›)"),
@@ -163,7 +170,7 @@ _TABLE = (
        kink="abs'(0) = sign(0) = 0; central differences measure 0 there too.",
        points=_AWAY_FROM_ZERO),
     Op("maximum", 2, lambda m, a, b: m.maximum(a, b),
-       (lambda m, o, a, b: m.heaviside(a - b, 0.5), lambda m, o, a, b: m.heaviside(b - a, 0.5)),
+       (lambda m, o, a, b: m.step(a, b, 0.5), lambda m, o, a, b: m.step(b, a, 0.5)),
        symbol="max", text="max(‹a›, ‹b›)", latex="\\max(‹a›, ‹b›)", code="max(‹a›, ‹b›)",
        dtext=("[‹a› > ‹b›]", "[‹b› > ‹a›]"), dlatex=("[‹a› > ‹b›]", "[‹b› > ‹a›]"),
        dcode=("(‹a› > ‹b›) + 0.5 * (‹a› == ‹b›)", "(‹b› > ‹a›) + 0.5 * (‹a› == ‹b›)"),
@@ -171,7 +178,7 @@ _TABLE = (
              "derivatives, what central differences measure, and max(a, b) = max(b, a)."),
        points=((0.7, -1.3), (-2.1, 0.4), (1.5, 2.5))),
     Op("minimum", 2, lambda m, a, b: m.minimum(a, b),
-       (lambda m, o, a, b: m.heaviside(b - a, 0.5), lambda m, o, a, b: m.heaviside(a - b, 0.5)),
+       (lambda m, o, a, b: m.step(b, a, 0.5), lambda m, o, a, b: m.step(a, b, 0.5)),
        symbol="min", text="min(‹a›, ‹b›)", latex="\\min(‹a›, ‹b›)", code="min(‹a›, ‹b›)",
        dtext=("[‹a› < ‹b›]", "[‹b› < ‹a›]"), dlatex=("[‹a› < ‹b›]", "[‹b› < ‹a›]"),
        dcode=("(‹a› < ‹b›) + 0.5 * (‹a› == ‹b›)", "(‹b› < ‹a›) + 0.5 * (‹a› == ‹b›)"),

@@ -128,16 +128,16 @@ class Diagram:
             cached = self._images[(fmt, dpi)] = (source, render(dotted, fmt))
         return cached[1]
 
-    def save(self, path: str | os.PathLike[str], *, dpi: int = PNG_DPI) -> Path:
+    def save(self, path: str | os.PathLike[str], *, dpi: int = PNG_DPI, force: bool = False) -> Path:
         """Write the diagram; the format comes from the suffix: .svg .png .pdf .dot (.gv).
         ``dpi`` is the resolution of a PNG.
-
-        Nothing is written unless the whole file can be; returns the path."""
+        Nothing is written unless the whole file can be; a file that is there keeps its
+        permissions, and a read-only one is replaced only with ``force=True``. Returns the path."""
         fmt = suffix_format(path)
         dpi = _check_dpi(dpi)
-        check_target(path)  # before the render: a mistyped folder is reported at once
+        check_target(path, force)  # before the render: a mistyped folder is reported at once
         data = self.source.encode("utf-8") if fmt == "dot" else self._image(fmt, dpi)
-        return write_file(path, data)
+        return write_file(path, data, force)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict[str, str]:
         """Jupyter display: the SVG image."""

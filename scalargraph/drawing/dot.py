@@ -11,7 +11,6 @@ the two produce the same DOT.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from typing import Any
 from ..core.labels import kind
 from ..core.node import Constant, Group, Node, Param
 from ..core.ops import fill
+from .escape import dot_string, html_text, html_text_plain
 from .plan import Plan, View, chain
 from .themes import SHAPES, STYLES, Theme
 
@@ -67,7 +67,7 @@ def quote(value: str) -> str:
         return f"<{value}>"
     if _PLAIN.fullmatch(value) and value.lower() not in _KEYWORDS:
         return value
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return dot_string(value)
 
 
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|-?(\.[0-9]+|[0-9]+(\.[0-9]*)?)")
@@ -433,7 +433,7 @@ def _width(text: str, size: float = FONT) -> float:
 
 def _html_size(label: str) -> tuple[float, float]:
     """The estimated size in points of an HTML-like label (one line per row or break)."""
-    lines = [html.unescape(_TAG.sub("", line)) for line in re.split(r"</tr>|<br/>", label)]
+    lines = [html_text_plain(_TAG.sub("", line)) for line in re.split(r"</tr>|<br/>", label)]
     lines = [line for line in lines if line.strip()] or [""]
     return max(_width(line) for line in lines) + 12, len(lines) * (FONT * 1.25 + 2) + 6
 
@@ -454,4 +454,4 @@ def _row(content: str, extra: str = "") -> str:
 
 
 def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
+    return html_text(text)

@@ -12,7 +12,6 @@ consumer, which boxes a collapsed group or the size limit merges, and the number
 
 from __future__ import annotations
 
-import html
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -23,6 +22,7 @@ from ..core.graph import local_derivative
 from ..core.labels import format_number, label
 from ..core.node import Constant, Group, Node, Param
 from ..errors import DomainError, InputError
+from .escape import html_text
 
 __all__ = ["COPY_ABOVE", "FOLD_AT", "Plan", "View", "add_copies", "assign_units", "chain",
            "collapsed_groups", "count_nodes", "drawn", "fold_sums", "highlights", "limit", "make_plan",
@@ -281,7 +281,7 @@ def assign_units(order: list[Node], plan: Plan, collapsed: dict[Node, Group]) ->
         units[node] = group_ids[g]
     counts = Counter(units.values())
     for g, uid in group_ids.items():
-        plan.unit_labels[uid] = f"<b>{html.escape(g.name)}</b><br/>({count_nodes(counts[uid])}, collapsed)"
+        plan.unit_labels[uid] = f"<b>{html_text(g.name)}</b><br/>({count_nodes(counts[uid])}, collapsed)"
     return units
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import math
+import unicodedata
 import warnings
 from collections.abc import Mapping
 from typing import Any
@@ -91,6 +92,13 @@ class _Where:
         line += self.line_shift
         return f"line {line}, column {column}" if self.multiline else f"column {column}"
 
+    def segment(self, node: ast.AST) -> str:
+        """The text of a one-line ``node`` as written (Python reads names NFKC-normalised)."""
+        line = getattr(node, "lineno", 1)
+        source = self.lines[line - 1].encode("utf-8") if 0 < line <= len(self.lines) else b""
+        start, end = getattr(node, "col_offset", 0), getattr(node, "end_col_offset", None)
+        return source[start:end].decode("utf-8", "replace")
+
     def of(self, node: ast.AST) -> str:
         return self(getattr(node, "lineno", 1), getattr(node, "col_offset", 0))
 
@@ -121,11 +129,15 @@ def _guard(text: str, where: _Where) -> None:
                                  "split the expression into smaller ones")
         elif char == "\0":
             raise ParseError(f"{where.at(line, column)}: a null character is not allowed")
+        elif "\ud800" <= char <= "\udfff":
+            raise ParseError(f"{where.at(line, column)}: U+{ord(char):04X} is a lone surrogate, not a "
+                             "character: the text is not valid Unicode (read it as UTF-8 text)")
 
 
 def _syntax_error(err: SyntaxError, text: str, where: _Where) -> ParseError:
-    if not text.strip():
-        return ParseError(f"the expression is empty. {allowed()}")
+    if not any(line.split("#", 1)[0].strip() for line in text.splitlines()):  # strings are not allowed
+        comment = " (only a comment)" if text.strip() else ""
+        return ParseError(f"the expression is empty{comment}. {allowed()}")
     line = err.lineno or 1
     column = err.offset if err.offset and err.offset > 0 else len(where.lines[-1]) + 1
     problem = err.msg
@@ -167,7 +179,9 @@ def _check(tree: ast.Expression, where: _Where, names: Mapping[str, Any]) -> Non
             if node.id in FUNCTIONS:
                 bad(node, f"{node.id} is a function: call it, e.g. {signature(FUNCTIONS[node.id])}")
             elif node.id not in names:
-                bad(node, f"the name {node.id!r} has no value; give it one, e.g. "
+                written = where.segment(node)
+                read = f" (Python reads it as {node.id!r})" if written != node.id else ""
+                bad(node, f"the name {written!r}{read} has no value; give it one, e.g. "
                           f"parse(text, {node.id}=1.0), params={{{node.id!r}: 1.0}} or --at {node.id}=1")
         elif isinstance(node, ast.Call):
             _check_call(node, bad)
@@ -220,16 +234,23 @@ def _check_call(node: ast.Call, bad: Any) -> None:
 
 
 def _leaves(values: Mapping[str, Any], params: Mapping[str, Any]) -> dict[str, Node]:
+    """A leaf per name, keyed as Python reads the name (NFKC: ``ｘ`` is ``x``)."""
     for name in values.keys() & params.keys():
         raise ParseError(f"{name!r} is given both as a value and as a parameter; give it once")
     leaves: dict[str, Node] = {}
+    given: dict[str, str] = {}
     for group, make in ((values, Node), (params, Param)):
         for name, value in group.items():
             if not isinstance(name, str) or not name.isidentifier():
                 raise ParseError(f"{name!r} is not a usable name; names look like x, y2 or w_0")
-            if name in FUNCTIONS:
+            key = unicodedata.normalize("NFKC", name)
+            if key in FUNCTIONS:
                 raise ParseError(f"{name!r} names a function; give the value another name")
-            leaves[name] = value if isinstance(value, Node) and make is Node else make(value, name=name)
+            if key in given:
+                raise ParseError(f"{given[key]!r} and {name!r} are the same name to Python (it reads "
+                                 f"both as {key!r}); give the value once")
+            given[key] = name
+            leaves[key] = value if isinstance(value, Node) and make is Node else make(value, name=name)
     return leaves
 
 
@@ -249,6 +270,9 @@ def parse(expression: str, /, params: Mapping[str, Any] | None = None, **values:
     """
     if not isinstance(expression, str):
         raise ParseError(f"parse() needs the expression as a str, got {type(expression).__name__}")
+    if params is not None and not isinstance(params, Mapping):
+        raise ParseError(f"params must be a mapping from names to values, e.g. params={{'a': 1.0}}, "
+                         f"got {type(params).__name__} {params!r}")
     params = dict(params or {})
     where = _Where(expression)
     _guard(expression, where)
@@ -261,9 +285,11 @@ def parse(expression: str, /, params: Mapping[str, Any] | None = None, **values:
             tree = ast.parse(source, mode="eval")
     except SyntaxError as err:
         raise _syntax_error(err, source, where) from None
-    except (RecursionError, MemoryError, ValueError):
+    except (RecursionError, MemoryError):
         raise ParseError("the expression is nested too deeply to parse; split it into smaller "
                          "ones") from None
+    except ValueError as err:  # what _guard does not foresee
+        raise ParseError(f"the text cannot be parsed: {err}. {allowed()}") from None
     _check(tree, where, leaves)
     unused = [name for name in leaves if name not in {n.id for n in ast.walk(tree)
                                                       if isinstance(n, ast.Name)}]

@@ -33,6 +33,7 @@ from ..core.graph import topological_order
 from ..core.labels import format_number
 from ..core.node import Constant, Node, Param
 from ..drawing.diagram import THEMES, draw
+from ..drawing.escape import dot_string_text, html_text_plain
 from .steps import Step, svg_element
 
 __all__ = ["Cell", "Plan", "make_plan", "text_width"]
@@ -300,7 +301,7 @@ class _Builder:
             node = self.order[int(m.group(1)[1:])]
             params = iter(sorted(k for (n, k) in self.attached if n is node))
             tds = list(_TD.finditer(line))
-            cells = [self.cell_of(node, _cell_kind(html.unescape(_TAGS.sub("", td.group(2)))), params)
+            cells = [self.cell_of(node, _cell_kind(html_text_plain(_TAGS.sub("", td.group(2)))), params)
                      for td in tds]
             out.append(_replace(line, tds, cells, lambda c: html.escape(self.cells[c].widest())))
             label = m.group(2)
@@ -412,7 +413,7 @@ def _label_rows(body: list[str]) -> dict[str, dict[str, list[str]]]:
         if m:
             mine = rows.setdefault(m.group(1), {})
             for td in _TD.finditer(m.group(2)):
-                text = html.unescape(_TAGS.sub("", td.group(2)))
+                text = html_text_plain(_TAGS.sub("", td.group(2)))
                 what = _cell_kind(text)
                 if what is not None:
                     mine.setdefault(what, []).append(text)
@@ -438,7 +439,7 @@ def _edge_labels(body: list[str]) -> dict[str, str]:
             continue
         text = found.group(1)
         if text.startswith('"'):
-            text = re.sub(r"\\(.)", r"\1", text[1:-1])
+            text = dot_string_text(text)
         labels[f"{title}#{k}"] = text
     return labels
 

@@ -38,7 +38,7 @@ from typing import Any
 
 from ..core.node import Node
 from ..drawing.diagram import THEMES
-from ..drawing.render import check_target, render, write_file
+from ..drawing.render import as_path, check_target, render, write_file
 from ..errors import InputError, MissingDependencyError, RenderError
 from .frames import Plan, make_plan
 from .steps import Step, steps
@@ -234,18 +234,19 @@ class Player:
                        duration=round(self.interval * 1000), loop=0)
         return out.getvalue()
 
-    def save(self, path: str | os.PathLike[str]) -> Path:
+    def save(self, path: str | os.PathLike[str], force: bool = False) -> Path:
         """Write the player: ``.html`` (or ``.htm``) for the page, ``.gif`` for the animation.
 
-        Nothing is written unless the whole file can be; returns the path."""
-        suffix = Path(path).suffix.lower()
+        Nothing is written unless the whole file can be; a read-only file is replaced only
+        with ``force=True``. Returns the path."""
+        suffix = as_path(path).suffix.lower()
         if suffix not in SAVE_SUFFIXES:
             got = f"suffix {suffix!r}" if suffix else "no suffix"
             raise RenderError(f"cannot save a player as {os.fspath(path)!r}: {got}; "
                               f"valid suffixes: {', '.join(SAVE_SUFFIXES)}")
-        check_target(path)  # before the frames are rendered
+        check_target(path, force)  # before the frames are rendered
         data = self.gif() if suffix == ".gif" else self.html().encode("utf-8")
-        return write_file(path, data)
+        return write_file(path, data, force)
 
 
 def player(f: Any, mode: str = "both", *, digits: int = 5, interval: float = 1.2,

@@ -32,8 +32,10 @@ dy = dq
 from __future__ import annotations
 
 import ast
+import builtins
 import keyword
 import re
+import unicodedata
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -49,29 +51,58 @@ __all__ = ["StagedCode", "staged_code"]
 
 
 class StagedCode(str):
-    """Python source (a ``str``); Jupyter shows it as a highlighted code block."""
+    """Python source (a ``str``); Jupyter shows it as a highlighted code block.
+
+    ``variables`` maps each node to the names of its value and its gradient in the code."""
+
+    variables: dict[Node, tuple[str, str]]
 
     def _repr_markdown_(self) -> str:
         return f"```python\n{self}\n```"
 
 
+#: Names the code must not rebind: ``math`` and every builtin (the templates call
+#: ``max``, ``min``, ``abs``, ``float``, ``getattr``), and the keywords.
+_RESERVED = frozenset({"math", *dir(builtins), *keyword.kwlist, *keyword.softkwlist})
+
+
+def identifier(text: str) -> str:
+    """A Python identifier from any label, as Python itself will read it (NFKC-normalised:
+    ``ｘ`` and ``x`` are one name to Python); ``v`` if nothing of the label is usable.
+
+    >>> identifier("sig y"), identifier("ｘ₁"), identifier("op#3"), identifier("1st"), identifier("∂")
+    ('sigy', 'x1', 'op3', 'v1st', 'v')
+    """
+    name = unicodedata.normalize("NFKC", text)
+    while True:  # dropping a character can let NFKC compose its neighbours: repeat until stable
+        kept = "".join(c for c in name if ("_" + c).isidentifier())
+        kept = unicodedata.normalize("NFKC", kept)
+        if kept == name:
+            break
+        name = kept
+    if not name:
+        return "v"
+    return name if name.isidentifier() else "v" + name
+
+
+def _unique(name: str, used: set[str]) -> str:
+    if name in _RESERVED:  # lambda -> lambda_, max -> max_
+        name += "_"
+    base, n = name, 2
+    while name in used or name in _RESERVED:
+        name, n = f"{base}_{n}", n + 1
+    used.add(name)
+    return name
+
+
 def _identifiers(graph: Graph) -> dict[Node, str]:
-    """A distinct Python name for every non-constant node, from its label."""
+    """A distinct Python name for every non-constant node (and a constant output), from its label."""
     names: dict[Node, str] = {}
-    used = {"math"}
+    used: set[str] = set()
     for node, text in labels(graph).items():
-        if isinstance(node, Constant):
+        if isinstance(node, Constant) and node is not graph.output:
             continue
-        name = re.sub(r"\W", "", text.replace("#", "")) or "v"
-        if not name.isidentifier():
-            name = "v" + name
-        if keyword.iskeyword(name):
-            name += "_"
-        base, n = name, 2
-        while name in used:
-            name, n = f"{base}_{n}", n + 1
-        used.add(name)
-        names[node] = name
+        names[node] = _unique(identifier(text), used)
     return names
 
 
@@ -122,6 +153,8 @@ def staged_code(f: Any) -> StagedCode:
     forward = ["import math", "", "# forward pass"]
     for node in graph.nodes:
         if isinstance(node, Constant):
+            if node is graph.output:  # nothing to differentiate: the value alone
+                forward.append(f"{names[node]} = {node.value!r}  # a constant")
             continue
         if node.op is None:
             note = "  # parameter" if isinstance(node, Param) else ""
@@ -129,6 +162,10 @@ def staged_code(f: Any) -> StagedCode:
         else:
             forward.append(f"{names[node]} = {fill(node.op.code, names[node], *map(term, node.inputs))}")
     output = graph.output
+    if isinstance(output, Constant):
+        code = StagedCode("\n".join([*forward, "", "# backward pass: none, a constant has no gradient"]))
+        code.variables = {output: (names[output], "")}
+        return code
     backward = ["", "# backward pass", f"{grads[output]} = 1.0"]
     assigned = {output}
     for node, edges in groupby(Schedule(graph).links, key=itemgetter(0)):  # one group per consumer
@@ -139,24 +176,25 @@ def staged_code(f: Any) -> StagedCode:
             sign = "+=" if inp in assigned else "="
             assigned.add(inp)
             backward.append(f"{grads[inp]} {sign} {_times(local, grads[node])}")
-    return StagedCode("\n".join(forward + backward))
+    code = StagedCode("\n".join(forward + backward))
+    code.variables = {node: (name, grads[node]) for node, name in names.items()}
+    return code
 
 
 def _gradient_names(names: dict[Node, str]) -> dict[Node, str]:
-    """``d`` + the node's name, or ``grad_`` + the name where that is a value's name.
+    """``d`` + the node's name, or ``grad_`` + the name where that is taken (by a value,
+    another gradient, a builtin or ``math``).
 
-    >>> x, dx = Node(1.0), Node(2.0)
-    >>> list(_gradient_names({x: "x", dx: "dx"}).values())
-    ['grad_x', 'ddx']
+    >>> x, dx, s = Node(1.0), Node(2.0), Node(3.0)
+    >>> list(_gradient_names({x: "x", dx: "dx", s: "ict"}).values())
+    ['grad_x', 'ddx', 'grad_ict']
     """
-    taken = set(names.values()) | {"math"}
+    taken = set(names.values())
     grads = {}
     for node, name in names.items():
-        grad, n = "d" + name, 2
-        if grad in taken:
-            grad = "grad_" + name
-        while grad in taken:
-            grad, n = f"grad_{name}_{n}", n + 1
+        grad = "d" + name
+        if grad in taken or grad in _RESERVED:
+            grad = _unique("grad_" + name, taken)
         taken.add(grad)
         grads[node] = grad
     return grads

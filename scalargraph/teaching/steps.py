@@ -72,19 +72,22 @@ def _fill(template: str, out: str, *inputs: str) -> str:
 
 
 _NUMBER = re.compile(r"-?[0-9.e+-]+")
-_TEX_SPECIAL = re.compile(r"([#$%&_{}])")
+#: LaTeX's special characters in math mode, each as something that shows it.
+_TEX_ESCAPES = {"\\": "\\backslash{}", "^": "\\hat{}", "~": "\\sim{}", " ": "\\ ",
+                **{c: "\\" + c for c in "#$%&_{}"}}
 
 
 @lru_cache(maxsize=4096)
 def _tex(name: str) -> str:
-    """A label in LaTeX: one letter or a number as is, a longer name upright.
+    """A label in LaTeX: one letter or a number as is, a longer name upright, every
+    special character escaped.
 
-    >>> _tex("x"), _tex("-0.5"), _tex("add#3")
-    ('x', '-0.5', '\\\\mathrm{add\\\\#3}')
+    >>> _tex("x"), _tex("-0.5"), _tex("add#3"), _tex("^"), _tex("b_{c}")
+    ('x', '-0.5', '\\\\mathrm{add\\\\#3}', '\\\\mathrm{\\\\hat{}}', '\\\\mathrm{b\\\\_\\\\{c\\\\}}')
     """
-    if len(name) == 1 or _NUMBER.fullmatch(name):
+    if (len(name) == 1 and name not in _TEX_ESCAPES) or _NUMBER.fullmatch(name):
         return name
-    return "\\mathrm{" + _TEX_SPECIAL.sub(r"\\\1", name) + "}"
+    return "\\mathrm{" + "".join(_TEX_ESCAPES.get(c, c) for c in name) + "}"
 
 
 def _partial(top: str, bottom: str) -> str:
