@@ -21,9 +21,10 @@ from typing import Any
 from ..errors import InputError, OperandTypeError
 from .graph import Graph
 from .node import Constant, Node, Param
+from .ops import derivative_templates
 
 __all__ = ["DIGITS", "as_graph", "format_number", "gradient_names", "kind", "label", "labels",
-           "shared_names", "value_table"]
+           "local_templates", "shared_names", "value_table"]
 
 #: Significant digits shown by default in diagrams, steps, the player, quizzes and tapes
 #: (one default for every picture and text of the same graph).
@@ -166,6 +167,20 @@ def gradient_names(names: Mapping[Node, str]) -> dict[Node, str]:
             symbol = f"d({name})"
         symbols[node] = symbol
     return symbols
+
+
+def local_templates(node: Node, k: int) -> tuple[str, str, str]:
+    """The (text, LaTeX, code) templates of op node ``node``'s local derivative for input
+    ``k``, simplified where its inputs are constants: ``2·‹a›`` for ``x ** 2``.
+
+    >>> import scalargraph as sg
+    >>> x = sg.Node(3.0, name="x")
+    >>> local_templates(x ** 3, 0), local_templates(x * x, 0)[0]
+    (('3·‹a›²', '3 {‹a›}^{2}', '3.0 * ‹a› ** 2.0'), '‹b›')
+    """
+    assert node.op is not None
+    constants = tuple(i.value if isinstance(i, Constant) else None for i in node.inputs)
+    return derivative_templates(node.op, k, constants)
 
 
 def _caller_level() -> int:

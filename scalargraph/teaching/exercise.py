@@ -29,7 +29,7 @@ from types import EllipsisType
 from typing import Any
 
 from ..core.graph import Graph, local_derivative
-from ..core.labels import as_graph, format_number, kind, labels, shared_names
+from ..core.labels import as_graph, format_number, kind, labels, local_templates, shared_names
 from ..core.node import Node
 from ..core.ops import fill
 from ..errors import InputError, OperandTypeError
@@ -105,7 +105,7 @@ class Exercise:
         values = tuple(n.value for n in c.inputs)
         number = local_derivative(c.op, k, c.value, values)
         me, args = self.names[c], [self.names[n] for n in c.inputs]
-        formula = fill(c.op.dtext[k], me, *args)
+        formula = fill(local_templates(c, k)[0], me, *args)
         shown = format_number(number, self.digits)
         why = (f"{me} = {fill(c.op.text, me, *args)}, so its local derivative with respect to "
                f"{self.names[i]} is {formula}" + ("" if formula == shown else f" = {shown}"))

@@ -36,7 +36,7 @@ import re
 from typing import Any
 
 from ..core.graph import Graph
-from ..core.labels import as_graph, labels
+from ..core.labels import as_graph, labels, local_templates
 from ..core.node import Constant, Node, Param
 from ..core.ops import fill
 from ..errors import InputError
@@ -135,7 +135,7 @@ def staged_code(f: Any) -> StagedCode:
         for k, inp in enumerate(node.inputs):
             if isinstance(inp, Constant):
                 continue
-            local = fill(node.op.dcode[k], names[node], *args)
+            local = fill(local_templates(node, k)[2], names[node], *args)
             sign = "+=" if inp in assigned else "="
             assigned.add(inp)
             lines.append(f"{grads[inp]} {sign} {_times(local, grads[node])}")

@@ -38,7 +38,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..core.graph import Graph, backward_pass, local_derivative
-from ..core.labels import DIGITS, as_graph, format_number, gradient_names, labels
+from ..core.labels import DIGITS, as_graph, format_number, gradient_names, labels, local_templates
 from ..core.node import Constant, Node, Param
 from ..errors import InputError, ScalargraphError
 
@@ -354,8 +354,9 @@ def _backward_equation(node: Node, k: int, names: dict[Node, str], dnames: dict[
     d_inp, d_me = dnames[inp_node], dnames[node]
     up, local, contribution, total = (format_number(v, digits) for v in numbers)
     args = [names[i] for i in node.inputs]
-    formula = _fill(node.op.dtext[k], me, *args)
-    tex_formula = _fill(node.op.dlatex[k], _tex(me), *map(_tex, args))
+    dtext, dlatex, _ = local_templates(node, k)
+    formula = _fill(dtext, me, *args)
+    tex_formula = _fill(dlatex, _tex(me), *map(_tex, args))
     where = "" if formula == local else f"  where {_partial(me, inp)} = {formula}"
     tex_where = "" if formula == local else f", \\quad {_tex_partial(me, inp)} = {tex_formula}"
     text = (f"{d_inp} += {d_me} · {_partial(me, inp)} = "
