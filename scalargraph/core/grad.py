@@ -23,7 +23,7 @@ from typing import Any
 
 from ..errors import BackwardError, DomainError, InputError
 from .functions import NODES
-from .graph import backward_pass, topological_order
+from .graph import backward_pass, refresh, topological_order
 from .node import Constant, Node
 
 __all__ = ["grad"]
@@ -72,6 +72,7 @@ def grad(output: Node, wrt: Node | Sequence[Node], create_graph: bool = False) -
         raise InputError(f"grad() needs a Node as the output, got {type(output).__name__}")
     targets = _targets(wrt)
     order = topological_order(output)
+    refresh(order)  # values assigned since the graph was computed: re-evaluate first
     results = _graph_gradients(order, targets) if create_graph else _float_gradients(order, targets)
     return results[0] if isinstance(wrt, Node) else results
 

@@ -27,12 +27,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import BackwardError, InputError, OperandTypeError
+from . import node as _node
 from .namespaces import MATH, numpy_namespace
 from .node import Constant, Node, Param, as_value, domain_error, evaluate
 from .ops import Op
 
 __all__ = [
-    "BackwardStats", "Graph", "backward_from", "backward_pass", "local_derivative", "topological_order",
+    "BackwardStats", "Graph", "backward_from", "backward_pass", "local_derivative", "reevaluate",
+    "refresh", "stale_nodes", "topological_order",
 ]
 
 
@@ -108,6 +110,9 @@ def backward_pass(order: list[Node]) -> BackwardStats:
     On an error every gradient is restored to what it was.
     """
     _check_scalar_output(order[-1])
+    stale = stale_nodes(order)
+    if stale:
+        reevaluate(stale)
     saved = [n.grad for n in order]
     for n in order:
         n.grad = _UNREACHED
@@ -157,6 +162,14 @@ def backward_from(output: Node) -> BackwardStats:
         for n, grad in zip(visited, saved):
             n.grad = grad
         raise
+    stale = stale_nodes(order)
+    if stale:
+        try:
+            reevaluate(stale)
+        except BaseException:
+            for n, grad in zip(visited, saved):
+                n.grad = grad
+            raise
     return _reverse(order, visited, saved)
 
 
@@ -192,15 +205,15 @@ def _reverse(order: list[Node], visited: list[Node], saved: list[Any]) -> Backwa
                 op = node.op
                 if op is None:
                     continue
-                out = node.value
+                out = node._value
                 a = node._a
                 b = node._b
-                av = a.value
+                av = a._value
                 if b is None:
                     bv = None
                     m = MATH if av.__class__ is float else numpy_namespace()
                 else:
-                    bv = b.value
+                    bv = b._value
                     m = MATH if av.__class__ is float and bv.__class__ is float else numpy_namespace()
                 derivatives = op.derivatives
                 inp = a
@@ -211,7 +224,7 @@ def _reverse(order: list[Node], visited: list[Node], saved: list[Any]) -> Backwa
                         contribution = g * (derivatives[k](m, out, av) if b is None
                                             else derivatives[k](m, out, av, bv))
                         if m is not MATH:  # a batch: the input's own shape (unbroadcast)
-                            contribution = _fit(contribution, inp.value)
+                            contribution = _fit(contribution, inp._value)
                         old = inp.grad
                         inp.grad = contribution if old is mark else old + contribution
                         evaluated += 1
@@ -249,6 +262,92 @@ def local_derivative(op: Op, k: int, out: Any, values: tuple[Any, ...]) -> Any:
             return op.derivatives[k](MATH if scalar else numpy_namespace(), out, *values)
         except (ArithmeticError, ValueError):
             raise domain_error(op, values, f"derivative for input {k + 1}") from None
+
+
+def stale_nodes(order: list[Node] | tuple[Node, ...]) -> list[Node]:
+    """The op nodes of ``order`` (topological) whose value is older than an input's:
+    computed before a value upstream was assigned, or from such a node. In order.
+
+    One comparison per node when the graph is current (every op node computed after
+    the last assignment anywhere); a walk over the graph otherwise.
+
+    >>> import scalargraph as sg
+    >>> x, y = sg.Node(3.0, name="x"), sg.Node(2.0, name="y")
+    >>> q = (x * y).named("q")
+    >>> f = (q + 1).named("f")
+    >>> stale_nodes(topological_order(f))
+    []
+    >>> x.value = 4.0
+    >>> [n.name for n in stale_nodes(topological_order(f))]
+    ['q', 'f']
+    """
+    changed_at = _node._CHANGED_AT
+    if not changed_at:
+        return []  # no value was ever assigned in this process
+    for n in order:
+        if n._t < changed_at and n._a is not None:
+            break
+    else:
+        return []  # every op node computed after the last change: nothing is stale
+    stale: list[Node] = []
+    renewed: set[Node] = set()
+    for n in order:
+        a = n._a
+        if a is None:
+            continue
+        b = n._b
+        t = n._t
+        if a._t > t or a in renewed or (b is not None and (b._t > t or b in renewed)):
+            renewed.add(n)
+            stale.append(n)
+    return stale
+
+
+def reevaluate(ops: Iterable[Node]) -> None:
+    """Compute each op node's value again from its inputs' values, in the order given
+    (topological), and stamp it. The one forward re-evaluation of the package: used by
+    :meth:`Graph.forward` and by :func:`refresh`. On any error every value and stamp is
+    put back as it was, and the error is raised."""
+    ops = tuple(ops)
+    saved = [(n._value, n._t) for n in ops]
+    _node._CLOCK += 1
+    now = _node._CHANGED_AT = _node._CLOCK
+    try:
+        for node in ops:
+            a, b = node._a, node._b  # an op node has one or two inputs
+            args = (a._value,) if b is None else (a._value, b._value)  # type: ignore[union-attr]
+            node._value = evaluate(node.op, args)  # type: ignore[arg-type]
+            node._t = now
+    except BaseException:
+        for n, (v, t) in zip(ops, saved):
+            n._value, n._t = v, t
+        raise
+
+
+def refresh(nodes: Iterable[Node]) -> bool:
+    """Re-evaluate the op nodes among ``nodes`` (topological order) whose values are older
+    than an input's, after a ``.value`` was assigned; then their gradients, which belonged
+    to the old values, are cleared (None). True when something was re-evaluated.
+
+    Every tool that shows values (``draw``, ``steps``, ``quiz``, ``tape``, ``staged_code``)
+    calls it first; ``backward()`` re-evaluates the same way before its pass.
+
+    >>> import scalargraph as sg
+    >>> x = sg.Node(3.0, name="x")
+    >>> f = x * x
+    >>> f.backward(); x.value = 4.0
+    >>> order = topological_order(f)
+    >>> refresh(order), f.value, x.grad, refresh(order)
+    (True, 16.0, None, False)
+    """
+    order = nodes if isinstance(nodes, (list, tuple)) else list(nodes)
+    stale = stale_nodes(order)
+    if not stale:
+        return False
+    reevaluate(stale)
+    for n in order:
+        n.grad = None
+    return True
 
 
 def count_edges(order: Iterable[Node]) -> int:
@@ -329,19 +428,19 @@ class Graph:
         left exactly as it was.
         """
         updates = [(self._leaf(name), as_value(v, name)) for name, v in values.items()]
-        saved = [n.value for n in self.nodes]
-        for leaf, v in updates:
-            leaf.value = v
         if self._ops is None:
             self._ops = tuple([n for n in self.nodes if n.op is not None])
+        saved = [(leaf, leaf._value, leaf._t) for leaf, _ in updates]
+        if updates:
+            _node._CLOCK += 1
+            now = _node._CHANGED_AT = _node._CLOCK
+            for leaf, v in updates:
+                leaf._value, leaf._t = v, now
         try:
-            for node in self._ops:
-                a, b = node._a, node._b  # an op node has one or two inputs
-                args = (a.value,) if b is None else (a.value, b.value)  # type: ignore[union-attr]
-                node.value = evaluate(node.op, args)  # type: ignore[arg-type]
-        except Exception:
-            for n, v in zip(self.nodes, saved):
-                n.value = v
+            reevaluate(self._ops)
+        except BaseException:
+            for leaf, v, t in saved:
+                leaf._value, leaf._t = v, t
             raise
         for n in self.nodes:
             n.grad = None

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import Any, Literal, overload
 
 from ..errors import InputError
-from .graph import Graph, local_derivative
+from .graph import Graph, local_derivative, refresh
 from .node import Constant, Node, as_value
 
 __all__ = ["forward_pass", "jvp"]
@@ -63,6 +63,7 @@ def forward_pass(graph: Graph, seed: Mapping[Any, Any]) -> tuple[dict[Node, Any]
     Leaves missing from ``seed`` and constants have tangent 0. The second value
     counts one local derivative per edge that carries a tangent.
     """
+    refresh(graph.nodes)  # values assigned since the graph was computed: re-evaluate first
     tangents = _seed_tangents(graph, seed)
     result: dict[Node, Any] = {}
     evaluated = 0

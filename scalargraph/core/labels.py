@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..errors import InputError, OperandTypeError
-from .graph import Graph
+from .graph import Graph, refresh
 from .node import Constant, Node, Param
 from .ops import derivative_templates
 
@@ -93,6 +93,7 @@ def as_graph(f: Any, what: str = "steps") -> Graph:
                 f"{what}() needs the output Node, a Graph or an example, got {type(f).__name__} {f!r}"
             )
         graph = Graph(f)
+    refresh(graph.nodes)  # values assigned since the graph was computed: re-evaluate first
     for i, node in enumerate(graph.nodes):
         if node.value.__class__ is not float:
             raise InputError(

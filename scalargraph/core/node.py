@@ -59,6 +59,16 @@ class Group:
         return f"Group({' / '.join(self.path())!r})"
 
 
+# When each value was computed or assigned: ``node._t`` holds the clock's reading then.
+# The clock moves only when a value is assigned (``node.value = ...``, Graph.forward) or
+# re-evaluated (graph.refresh); building a node just reads it. A node computed before one
+# of its inputs (``_t`` smaller) holds an old value. ``_CHANGED_AT`` is the clock at the
+# last assignment or re-evaluation: a graph whose op nodes are all stamped at or after it
+# is current, which a backward pass checks with one comparison per node.
+_CLOCK = 0
+_CHANGED_AT = 0
+
+
 # The innermost open group (its ``parent`` is the next one out), per thread and per
 # asyncio task: a node built in another thread never joins this thread's group.
 _GROUP: ContextVar[Group | None] = ContextVar("scalargraph_group", default=None)
@@ -123,8 +133,8 @@ def _operator(name: str, symbol: str, reflected: bool = False) -> Callable[[Node
         def method(self: Node, other: Any) -> Node:
             if not isinstance(other, Node):
                 other = operand(other, symbol, self)
-            av = self.value
-            bv = other.value
+            av = self._value
+            bv = other._value
             if av.__class__ is float and bv.__class__ is float:
                 try:
                     value = forward(MATH, av, bv)
@@ -133,7 +143,8 @@ def _operator(name: str, symbol: str, reflected: bool = False) -> Callable[[Node
             else:
                 value = evaluate_batch(op, (av, bv))
             n = _NODE_NEW(Node)  # as _make, inline
-            n.value = value
+            n._value = value
+            n._t = _CLOCK
             n.grad = None
             n.name = None
             n.op = op
@@ -154,13 +165,34 @@ class Node:
     Fields: ``value``; ``grad`` (None until a backward pass reaches the node);
     ``name``; ``op`` (an :class:`~scalargraph.core.ops.Op`, None for leaves);
     ``inputs`` (a tuple, in argument order); ``group``.
+
+    Assigning ``value`` (``a.value -= lr * a.grad``) checks the new value at once
+    and marks the node changed: the next ``backward()``, ``sg.draw``, ``sg.steps``,
+    ``sg.quiz``, ``sg.tape`` or ``sg.staged_code`` first re-evaluates the nodes that
+    depend on it, so no tool shows an op's value computed from an input's old value.
+
+    >>> import scalargraph as sg
+    >>> x, y = sg.Node(3.0, name="x"), sg.Node(-4.0, name="y")
+    >>> f = x * y
+    >>> x.value = 5
+    >>> f.value                    # not re-evaluated yet: reading a value never computes
+    -12.0
+    >>> f.backward(); f.value, y.grad
+    (-20.0, 5.0)
+    >>> x.value = "5"
+    Traceback (most recent call last):
+    ...
+    scalargraph.errors.OperandTypeError: x: a node value must be an int, float, ... got str '5'
     """
 
     # ``_trainable`` is set (True) on Params only: an empty slot reads as "not a Param"
     # (see :class:`Param`), and op nodes are made without one more store each.
-    __slots__ = ("_a", "_b", "_trainable", "grad", "group", "name", "op", "value")
+    # ``_value`` is the value (the engine's hot loops read the slot; ``value`` is the
+    # checked property); ``_t`` is when it was computed or assigned (see ``_CLOCK``).
+    __slots__ = ("_a", "_b", "_t", "_trainable", "_value", "grad", "group", "name", "op")
 
-    value: Any
+    _value: Any
+    _t: int
     grad: Any
     name: str | None
     op: Op | None
@@ -174,12 +206,28 @@ class Node:
             name = _same_name(name, label)
         if name is not None and not isinstance(name, str):
             raise InputError(f"a node's name must be a string, got {type(name).__name__} {name!r}")
-        self.value = as_value(value, name)
+        self._value = as_value(value, name)
+        self._t = _CLOCK
         self.grad = None
         self.name = name
         self.op = None
         self._a = self._b = None
         self.group = _current_group() if _OPEN else None
+
+    @property
+    def value(self) -> Any:
+        """The node's value: a float, or a numpy array of floats (a batch of samples)."""
+        return self._value
+
+    @value.setter
+    def value(self, value: Any) -> None:
+        # Checked at once (a string raises OperandTypeError here, not in a later op), and
+        # stamped: the nodes computed before this assignment that depend on this node are
+        # re-evaluated by the next backward pass or teaching tool (graph.refresh).
+        global _CLOCK, _CHANGED_AT
+        self._value = as_value(value, self.name)
+        _CLOCK += 1
+        self._t = _CHANGED_AT = _CLOCK
 
     @property
     def inputs(self) -> tuple[Node, ...]:
@@ -412,7 +460,8 @@ def _kind_name(node: object) -> str:
 def _make(op: Op, value: Any, a: Node, b: Node | None) -> Node:
     # Bypasses __init__: the value was computed by the op, not given by a user.
     n = _NODE_NEW(Node)
-    n.value = value
+    n._value = value
+    n._t = _CLOCK
     n.grad = None
     n.name = None
     n.op = op
@@ -423,8 +472,8 @@ def _make(op: Op, value: Any, a: Node, b: Node | None) -> Node:
 
 
 def _binary(op: Op, a: Node, b: Node) -> Node:
-    av = a.value
-    bv = b.value
+    av = a._value
+    bv = b._value
     if av.__class__ is float and bv.__class__ is float:
         try:
             value = op.forward(MATH, av, bv)
@@ -440,7 +489,7 @@ def apply(op: Op, *args: Node) -> Node:
     if op.arity == 2:
         return _binary(op, args[0], args[1])
     a = args[0]
-    av = a.value
+    av = a._value
     if av.__class__ is float:
         try:
             value = op.forward(MATH, av)
@@ -449,7 +498,8 @@ def apply(op: Op, *args: Node) -> Node:
     else:
         value = evaluate_batch(op, (av,))
     n = _NODE_NEW(Node)  # as _make, inline: sg.relu, sg.exp ... are hot paths too
-    n.value = value
+    n._value = value
+    n._t = _CLOCK
     n.grad = None
     n.name = None
     n.op = op
