@@ -154,3 +154,28 @@ def test_the_notes_numbers_after_moving_back() -> None:
     x.value = 3.0
     ex.output.backward()
     assert (ex.output.value, x.grad, y.grad) == (N["f"], N["dx"], N["dy"])
+
+
+def test_leaves_that_only_the_stamp_table_holds_are_dropped() -> None:
+    from scalargraph.core import node
+
+    kept = [sg.Node(1.0) for _ in range(10)]
+    for leaf in kept:
+        leaf.value = 2.0
+    for _ in range(3 * node._PRUNE_AT):
+        sg.Node(1.0).value = 2.0             # assigned, then dropped by the user at once
+    assert len(node._ASSIGNED) <= node._PRUNE_AT
+    assert all(leaf in node._ASSIGNED for leaf in kept)
+
+
+def test_a_param_stays_a_param_and_a_node_keeps_its_size() -> None:
+    import sys
+
+    a = sg.Param(1.0, name="a")
+    a.value = 2.0
+    f = a * 3.0
+    f.backward()
+    assert isinstance(a, sg.Param) and not isinstance(f, sg.Param) and a.grad == 3.0
+    # The stamp shares a Param's slot: eight slots, 80 bytes + 16 of GC header, CPython's
+    # 96-byte allocation class (a ninth slot means the 112-byte class: 7% slower, see node.py).
+    assert sg.Node.__basicsize__ <= 80 and sys.getsizeof(f) <= 96

@@ -285,10 +285,11 @@ def stale_nodes(order: list[Node] | tuple[Node, ...]) -> list[Node]:
     if not changed_at:
         return []  # no value was ever assigned in this process
     for n in order:
-        if n._t < changed_at and n._a is not None:
+        if n._a is not None and n._mark < changed_at:
             break
     else:
         return []  # every op node computed after the last change: nothing is stale
+    stamp = _node.stamp
     stale: list[Node] = []
     renewed: set[Node] = set()
     for n in order:
@@ -296,8 +297,9 @@ def stale_nodes(order: list[Node] | tuple[Node, ...]) -> list[Node]:
         if a is None:
             continue
         b = n._b
-        t = n._t
-        if a._t > t or a in renewed or (b is not None and (b._t > t or b in renewed)):
+        t = n._mark
+        if (a in renewed or stamp(a) > t
+                or (b is not None and (b in renewed or stamp(b) > t))):
             renewed.add(n)
             stale.append(n)
     return stale
@@ -309,7 +311,7 @@ def reevaluate(ops: Iterable[Node]) -> None:
     :meth:`Graph.forward` and by :func:`refresh`. On any error every value and stamp is
     put back as it was, and the error is raised."""
     ops = tuple(ops)
-    saved = [(n._value, n._t) for n in ops]
+    saved = [(n._value, n._mark) for n in ops]
     _node._CLOCK += 1
     now = _node._CHANGED_AT = _node._CLOCK
     try:
@@ -317,10 +319,10 @@ def reevaluate(ops: Iterable[Node]) -> None:
             a, b = node._a, node._b  # an op node has one or two inputs
             args = (a._value,) if b is None else (a._value, b._value)  # type: ignore[union-attr]
             node._value = evaluate(node.op, args)  # type: ignore[arg-type]
-            node._t = now
+            node._mark = now
     except BaseException:
         for n, (v, t) in zip(ops, saved):
-            n._value, n._t = v, t
+            n._value, n._mark = v, t
         raise
 
 
@@ -430,17 +432,19 @@ class Graph:
         updates = [(self._leaf(name), as_value(v, name)) for name, v in values.items()]
         if self._ops is None:
             self._ops = tuple([n for n in self.nodes if n.op is not None])
-        saved = [(leaf, leaf._value, leaf._t) for leaf, _ in updates]
+        saved = [(leaf, leaf._value, _node.stamp(leaf)) for leaf, _ in updates]
         if updates:
             _node._CLOCK += 1
             now = _node._CHANGED_AT = _node._CLOCK
             for leaf, v in updates:
-                leaf._value, leaf._t = v, now
+                leaf._value = v
+                _node.stamp_leaf(leaf, now)
         try:
             reevaluate(self._ops)
         except BaseException:
             for leaf, v, t in saved:
-                leaf._value, leaf._t = v, t
+                leaf._value = v
+                _node.stamp_leaf(leaf, t)
             raise
         for n in self.nodes:
             n.grad = None
