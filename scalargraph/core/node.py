@@ -59,10 +59,11 @@ class Group:
         return f"Group({' / '.join(self.path())!r})"
 
 
-# When each value was computed or assigned: ``node._t`` holds the clock's reading then.
+# When each value was computed or assigned: an op node's ``_mark`` (a leaf's entry in
+# ``_ASSIGNED``) holds the clock's reading then.
 # The clock moves only when a value is assigned (``node.value = ...``, Graph.forward) or
 # re-evaluated (graph.refresh); building a node just reads it. A node computed before one
-# of its inputs (``_t`` smaller) holds an old value. ``_CHANGED_AT`` is the clock at the
+# of its inputs (a smaller stamp) holds an old value. ``_CHANGED_AT`` is the clock at the
 # last assignment or re-evaluation: a graph whose op nodes are all stamped at or after it
 # is current, which a backward pass checks with one comparison per node.
 _CLOCK = 0
