@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from .core.graph import Graph
-from .core.labels import format_number, kind, label, value_table
+from .core.labels import format_number, kind, labels, value_table
 from .core.node import Node
 from .errors import InputError, ScalargraphError
 from .learning.examples import EXAMPLES, Example
@@ -185,8 +185,9 @@ def _grad(args: argparse.Namespace) -> int:
     graph = Graph(f)
     gradients = graph.backward()
     if args.json:
-        nodes = [{"node": label(n, i), "op": kind(n), "value": n.value, "gradient": n.grad}
-                 for i, n in enumerate(graph.nodes) if n.op is not None or n.grad is not None]
+        names = labels(graph)
+        nodes = [{"node": names[n], "op": kind(n), "value": n.value, "gradient": n.grad}
+                 for n in graph.nodes if n.op is not None or n.grad is not None]
         print(json.dumps({"expression": _text(args), "value": f.value, "gradients": gradients,
                           "nodes": nodes}, indent=2))
     elif not gradients:
@@ -203,6 +204,8 @@ def _text(args: argparse.Namespace) -> str:
 def _steps(args: argparse.Namespace) -> int:
     from .teaching.steps import steps
 
+    print("# dv: the gradient of f with respect to v, summed over every use of v;"
+          " ∂q/∂v: the local derivative of the op q with respect to its input v")
     for step in steps(_expression(args), mode="backward"):
         print(step)
     return 0

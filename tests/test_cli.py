@@ -68,10 +68,27 @@ def test_steps(capsys):
     code, out, _ = run(capsys, "steps", "(x + y) * z", "--at", "x=-2", "y=5", "z=-4")
     lines = out.strip().splitlines()
     assert code == 0
-    assert lines[0] == "∂f/∂f = 1"
-    assert len(lines) == 1 + 4  # the seed, then one line per edge
-    assert any(line.startswith("∂f/∂z +=") and "= 1 · 3 = 3  (total 3)" in line for line in lines)
-    assert sum("(total -4)" in line for line in lines) == 3  # ∂f/∂(x+y), ∂f/∂x, ∂f/∂y
+    assert lines[0].startswith("# dv: the gradient of f with respect to v")  # the notation, said once
+    assert lines[1] == "df = 1"
+    assert len(lines) == 2 + 4  # the notation, the seed, then one line per edge
+    assert any(line.startswith("dz +=") and "= 1 · 3 = 3  (total 3)" in line for line in lines)
+    assert sum("(total -4)" in line for line in lines) == 3  # d(x+y), dx, dy
+
+
+def test_steps_never_write_a_contribution_as_the_total(capsys):
+    # f = x·y + x at x = 3, y = 2: df/dx = y + 1 = 3. The last edge into x is the add's, whose
+    # local derivative is 1; written ∂f/∂x += ∂f/∂f · ∂f/∂x = 1, it read as if df/dx were 1.
+    code, out, _ = run(capsys, "steps", "x*y + x", "--at", "x=3", "y=2")
+    lines = out.strip().splitlines()[1:]
+    assert code == 0 and lines[0] == "df = 1"
+    into_x = [line for line in lines if line.startswith("dx += ")]
+    assert len(into_x) == 2 and "(total 3)" in into_x[-1]
+    for line in lines[1:]:
+        gradient, right = line.split(" += ")
+        assert gradient not in right.replace("·", " ").split()  # dx never on its own right side
+        assert "∂" not in gradient                                # ∂ only for local derivatives
+    assert "dx += df · ∂f/∂x = 1 · 1 = 1  (total 1)" in lines     # the add's edge, first
+    assert "dx += d(mul#2) · ∂mul#2/∂x = 1 · 2 = 2  (total 3)  where ∂mul#2/∂x = y" in lines
 
 
 @pytest.mark.parametrize("suffix, magic", [(".svg", b"<?xml"), (".png", b"\x89PNG"), (".pdf", b"%PDF"),

@@ -76,3 +76,76 @@ def test_maximum_and_minimum_split_a_tie_like_central_differences():
         fn(a, b).backward()
         numeric = central_diff(lambda u, v: max(u, v) if fn is sg.maximum else min(u, v), [2.0, 2.0], 0)
         assert a.grad == b.grad == 0.5 == pytest.approx(numeric)
+
+
+# ----------------------------------------------- simplified local derivatives
+EXPONENTS = [2.0, 3.0, 4.0, 10.0, 1.0, -1.0, -2.0, -3.0, 0.5, -0.5, 1.5, 2.5, 1 / 3, 0.1]
+
+
+def _text_to_python(text: str) -> str:
+    """A simplified text form (``3·x²``, ``−1/x²``, ``0.5·x^(−0.5)``) as Python."""
+    powers = {s: f"**{d}" for s, d in zip("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")}
+    for sup, py in powers.items():
+        text = text.replace(sup, py)
+    return text.replace("·", "*").replace("−", "-").replace("^", "**")
+
+
+def _latex_to_python(tex: str) -> str:
+    """A simplified LaTeX form (``3 {x}^{2}``, ``-\\frac{1}{{x}^{2}}``) as Python."""
+    import re
+
+    tex = re.sub(r"\{x\}\^\{([^{}]+)\}", r"(x)**(\1)", tex)
+    tex = re.sub(r"\\frac\{([^{}]+)\}\{([^{}]+)\}", r"(\1)/(\2)", tex)
+    return re.sub(r"([0-9]) (\(|x)", r"\1*\2", tex)
+
+
+@pytest.mark.parametrize("b", EXPONENTS)
+def test_simplified_power_rule_forms_equal_the_tables_formula(b):
+    """x ** b with a constant b: the simplified text, LaTeX and code of d/dx (``2·x``, not
+    ``2·x^(2−1)``) evaluate to the table's derivative b·x^(b−1) at many points; the code
+    to the last bit, as the staged code must."""
+    from scalargraph.core.ops import derivative_templates
+
+    op = OPS["pow"]
+    text, tex, code = (fill(t, "out", "x") for t in derivative_templates(op, 0, (None, b)))
+    assert "‹" not in text + tex + code and "−1)" not in text  # the exponent is worked out
+    whole = float(b).is_integer()
+    xs = [v / 8 for v in range(-40, 41) if v and (whole or v > 0)]  # negative bases: whole b only
+    for x in xs:
+        table = op.derivatives[0](MATH, op.forward(MATH, x, b), x, b)
+        assert eval(code, {"x": x}) == table, (code, x)  # our own templates, not user input
+        assert eval(_text_to_python(text), {"x": x}) == pytest.approx(table, rel=1e-12), (text, x)
+        assert eval(_latex_to_python(tex), {"x": x}) == pytest.approx(table, rel=1e-12), (tex, x)
+
+
+def test_simplified_forms_read_as_the_cs231n_notes_write_them():
+    from scalargraph.core.ops import derivative_templates
+
+    forms = {b: tuple(fill(t, "out", "x") for t in derivative_templates(OPS["pow"], 0, (None, b)))
+             for b in (2.0, 3.0, -1.0, 0.5)}
+    assert forms[2.0] == ("2·x", "2 x", "2.0 * x")
+    assert forms[3.0] == ("3·x²", "3 {x}^{2}", "3.0 * x ** 2.0")
+    assert forms[-1.0] == ("−1/x²", "-\\frac{1}{{x}^{2}}", "-x ** -2.0")
+    assert forms[0.5][0] == "0.5·x^(−0.5)"
+    # a base that is the constant, or an exponent that is a node: the table's general forms
+    assert derivative_templates(OPS["pow"], 1, (2.0, None))[0] == OPS["pow"].dtext[1]
+    assert derivative_templates(OPS["pow"], 0, (None, None))[0] == OPS["pow"].dtext[0]
+
+
+@pytest.mark.parametrize("b", EXPONENTS)
+def test_steps_diagrams_and_staged_code_show_the_simplified_form(b):
+    x = sg.Node(1.7, name="x")
+    f = (x ** b).named("f")
+    (step,) = sg.steps(f)[1:]
+    staged = sg.staged_code(f)
+    source = sg.draw(f).source
+    if b == 1.0:
+        assert "where" not in step.text and "dx = df" in staged
+        return
+    formula = step.text.split("  where ∂f/∂x = ")[1]
+    assert f"∂f/∂x = {formula.replace('^', '**')}" in source  # diagrams write powers as Python does
+    assert eval(_text_to_python(formula), {"x": 1.7}) == pytest.approx(b * 1.7 ** (b - 1), rel=1e-12)
+    space: dict = {}
+    exec(staged, space)  # our own generated code
+    f.backward()
+    assert space["dx"] == x.grad  # bit for bit

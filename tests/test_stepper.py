@@ -37,7 +37,7 @@ def test_counts_and_order_follow_the_notes() -> None:
     assert [s.index for s in both] == list(range(23))
     assert [s.node.name for s in forward] == FORWARD
     assert [s.kind for s in both] == ["forward"] * 10 + ["seed"] + ["backward"] * 12
-    assert backward[0].text == "∂f/∂f = 1" and backward[0].node is f
+    assert backward[0].text == "df = 1" and backward[0].node is f
     assert [(s.edge[0].name, s.edge[1].name) for s in backward[1:]] == NOTES_EDGES
     assert all(s.node is s.edge[0] for s in backward[1:])
 
@@ -57,8 +57,8 @@ def test_forward_equations_have_the_notes_numbers() -> None:
 
 def test_backward_equations_have_the_notes_numbers() -> None:
     backward = sg.steps(cs231n_staged().output)
-    dden = by_text(backward, "∂f/∂den")
-    assert dden.text == (f"∂f/∂den += ∂f/∂invden · ∂invden/∂den = {g5(N['dinvden'])} · "
+    dden = by_text(backward, "dden")
+    assert dden.text == (f"dden += dinvden · ∂invden/∂den = {g5(N['dinvden'])} · "
                          f"({g5(-1.0 / N['den'] ** 2)}) = {g5(N['dden'])}  (total {g5(N['dden'])})"
                          "  where ∂invden/∂den = −1/den²")
     x_steps = [s for s in backward if s.node.name == "x"]
@@ -68,20 +68,20 @@ def test_backward_equations_have_the_notes_numbers() -> None:
     dx2 = dx1 + (1 - N["sigx"]) * N["sigx"] * N["dsigx"]
     assert [s.total for s in x_steps] == pytest.approx([dx1, dx2, N["dx"]], rel=1e-14)
     assert x_steps[1].text == (
-        f"∂f/∂x += ∂f/∂sigx · ∂sigx/∂x = {g5(N['dsigx'])} · {g5((1 - N['sigx']) * N['sigx'])} = "
+        f"dx += dsigx · ∂sigx/∂x = {g5(N['dsigx'])} · {g5((1 - N['sigx']) * N['sigx'])} = "
         f"{g5((1 - N['sigx']) * N['sigx'] * N['dsigx'])}  (total {g5(dx2)})  "
         "where ∂sigx/∂x = (1 − sigx)·sigx")
-    assert x_steps[2].text == "∂f/∂x += ∂f/∂num · ∂num/∂x = 0.51214 · 1 = 0.51214  (total 2.0596)"
+    assert x_steps[2].text == "dx += dnum · ∂num/∂x = 0.51214 · 1 = 0.51214  (total 2.0596)"
     assert g5(N["dx"]) == "2.0596"
     last = backward[-1]
-    assert last.text.startswith("∂f/∂y += ∂f/∂sigy · ∂sigy/∂y")
+    assert last.text.startswith("dy += dsigy · ∂sigy/∂y")
     assert last.total == pytest.approx(N["dy"], rel=1e-14)
     assert "(total 1.5922)" in last.text
 
 
 def test_the_issue_example_reads_as_written() -> None:
     backward = sg.steps(circuit().output)
-    assert str(backward[3]) == "∂f/∂x += ∂f/∂q · ∂q/∂x = -4 · 1 = -4  (total -4)"
+    assert str(backward[3]) == "dx += dq · ∂q/∂x = -4 · 1 = -4  (total -4)"
     forward = sg.steps(circuit().output, mode="forward")
     assert str(forward[2]) == "q = x + y = -2 + 5 = 3"
 
@@ -130,9 +130,9 @@ def test_known_values_and_gradients_grow_step_by_step() -> None:
 def test_latex_equations() -> None:
     backward = sg.steps(circuit().output)
     assert backward[3].latex == (
-        "\\frac{\\partial f}{\\partial x} \\mathrel{+}= \\frac{\\partial f}{\\partial q} \\cdot "
+        "\\mathrm{d}x \\mathrel{+}= \\mathrm{d}q \\cdot "
         "\\frac{\\partial q}{\\partial x} = -4 \\cdot 1 = -4 \\quad (\\text{total } -4)")
-    assert backward[0]._repr_latex_() == "$$\\frac{\\partial f}{\\partial f} = 1$$"
+    assert backward[0]._repr_latex_() == "$$\\mathrm{d}f = 1$$"
     sigy = sg.steps(cs231n_staged().output, mode="forward")[2]
     assert sigy.latex == f"\\mathrm{{sigy}} = \\sigma\\left(y\\right) = \\sigma\\left(-4\\right) = {g5(N['sigy'])}"
 

@@ -47,7 +47,7 @@ def test_text_table() -> None:
     row = lines[4].split(maxsplit=4)
     assert row[:4] == ["3", "num", "add", "x,"]
     assert lines[1].split() == ["0", "x", "input", "3", g5(N["dx"])]
-    assert f"∂/∂den {g5(-1 / N['den'] ** 2)}" in lines[11]
+    assert f"∂invden/∂den = {g5(-1 / N['den'] ** 2)}" in lines[11]
     assert lines[5].split() == ["4", "1", "const", "1"]
 
 
@@ -55,7 +55,7 @@ def test_html_table() -> None:
     page = sg.tape(circuit())._repr_html_()
     assert page.startswith('<table class="sg-tape">') and page.endswith("</table>")
     assert page.count("<tr>") == 1 + 5
-    assert "<td style=\"text-align:left\">∂/∂q -4, ∂/∂z 3</td>" in page
+    assert "<td style=\"text-align:left\">∂f/∂q = -4, ∂f/∂z = 3</td>" in page
 
 
 def test_digits_and_gradients_left_alone() -> None:

@@ -23,6 +23,7 @@ from typing import Any
 
 from ..errors import BackwardError, DomainError, InputError
 from .functions import NODES
+from .graph import refresh, topological_order
 from .node import Constant, Node
 from .schedule import Edge, Schedule, _targets, replay
 
@@ -57,6 +58,7 @@ def grad(output: Node, wrt: Node | Sequence[Node], create_graph: bool = False) -
     if not isinstance(output, Node):
         raise InputError(f"grad() needs a Node as the output, got {type(output).__name__}")
     targets = _targets(wrt, "grad")
+    refresh(topological_order(output))  # values assigned since: re-evaluate first
     schedule = Schedule(output)
     if create_graph:
         results = _graph_gradients(schedule, targets)

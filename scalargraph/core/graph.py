@@ -32,13 +32,14 @@ from itertools import repeat
 from typing import Any
 
 from ..errors import BackwardError, DomainError, InputError, OperandTypeError
+from . import node as _node
 from .namespaces import MATH, numpy_namespace
 from .node import Constant, Node, Param, as_value, domain_error, evaluate, overflow_error
 from .ops import Op
 
 __all__ = [
     "BackwardStats", "Graph", "backward_from", "backward_pass", "evaluation_plan", "local_derivative",
-    "put_back", "reevaluate", "topological_order",
+    "put_back", "reevaluate", "refresh", "renew", "stale_nodes", "topological_order",
 ]
 
 
@@ -114,6 +115,9 @@ def backward_pass(order: list[Node]) -> BackwardStats:
     On an error every gradient is restored to what it was.
     """
     _check_scalar_output(order[-1])
+    stale = stale_nodes(order)
+    if stale:
+        renew(order, stale)
     saved = [n.grad for n in order]
     try:
         for n in order:
@@ -163,6 +167,9 @@ def backward_from(output: Node) -> BackwardStats:
                 push(b)
                 continue
             emit(pop())
+        stale = stale_nodes(order)
+        if stale:  # a value was assigned upstream: compute what depends on it first
+            renew(order, stale)
         return _reverse(order, visited, saved)
     except BaseException:  # an interrupt: no mark may stay behind
         put_back(visited, "grad", saved)
@@ -219,15 +226,15 @@ def _reverse(order: list[Node], visited: list[Node], saved: list[Any]) -> Backwa
                     if not (_isfinite(g) if g.__class__ is float else _finite_batch(g)):
                         raise _OverflowError(node)
                     continue
-                out = node.value
+                out = node._value
                 a = node._a
                 b = node._b
-                av = a.value
+                av = a._value
                 if b is None:
                     bv = None
                     m = MATH if av.__class__ is float else numpy_namespace()
                 else:
-                    bv = b.value
+                    bv = b._value
                     m = MATH if av.__class__ is float and bv.__class__ is float else numpy_namespace()
                 derivatives = op.derivatives
                 inp = a
@@ -238,7 +245,7 @@ def _reverse(order: list[Node], visited: list[Node], saved: list[Any]) -> Backwa
                         contribution = g * (derivatives[k](m, out, av) if b is None
                                             else derivatives[k](m, out, av, bv))
                         if m is not MATH:  # a batch: the input's own shape (unbroadcast)
-                            contribution = _fit(contribution, inp.value)
+                            contribution = _fit(contribution, inp._value)
                         old = inp.grad
                         inp.grad = contribution if old is mark else old + contribution
                         evaluated += 1
@@ -350,7 +357,7 @@ def reevaluate(nodes: Sequence[Node], plan: Sequence[Step], changed: Mapping[int
     >>> reevaluate(order, evaluation_plan(order), {0: 4.0})[-1], f.value
     (17.0, 10.0)
     """
-    values = [n.value for n in nodes]
+    values = [n._value for n in nodes]
     for i, value in changed.items():
         values[i] = value
     math = MATH
@@ -378,6 +385,93 @@ def reevaluate(nodes: Sequence[Node], plan: Sequence[Step], changed: Mapping[int
                 pass
         values[i] = evaluate(op, (av, bv))
     return values
+
+
+def stale_nodes(order: list[Node] | tuple[Node, ...]) -> list[Node]:
+    """The op nodes of ``order`` (topological) whose value is older than an input's:
+    computed before a value upstream was assigned, or from such a node. In order.
+
+    One comparison per node when the graph is current (every op node computed after
+    the last assignment anywhere); a walk over the graph otherwise.
+
+    >>> import scalargraph as sg
+    >>> x, y = sg.Node(3.0, name="x"), sg.Node(2.0, name="y")
+    >>> q = (x * y).named("q")
+    >>> f = (q + 1).named("f")
+    >>> stale_nodes(topological_order(f))
+    []
+    >>> x.value = 4.0
+    >>> [n.name for n in stale_nodes(topological_order(f))]
+    ['q', 'f']
+    """
+    changed_at = _node._CHANGED_AT
+    if not changed_at:
+        return []  # no value was ever assigned in this process
+    for n in order:
+        if n._a is not None and n._mark < changed_at:
+            break
+    else:
+        return []  # every op node computed after the last change: nothing is stale
+    stamp = _node.stamp
+    stale: list[Node] = []
+    renewed: set[Node] = set()
+    for n in order:
+        a = n._a
+        if a is None:
+            continue
+        b = n._b
+        t = n._mark
+        if (a in renewed or stamp(a) > t
+                or (b is not None and (b in renewed or stamp(b) > t))):
+            renewed.add(n)
+            stale.append(n)
+    return stale
+
+
+def renew(order: Sequence[Node], stale: Sequence[Node]) -> None:
+    """Store new values for the ``stale`` op nodes of ``order`` (both topological),
+    computed by :func:`reevaluate`, and stamp them; all or nothing (an error or an
+    interrupt leaves every value and stamp as it was)."""
+    plan = evaluation_plan(order, set(stale))
+    values = reevaluate(order, plan, {})  # writes nothing: an error changes nothing
+    _node._CLOCK += 1
+    now = _node._CHANGED_AT = _node._CLOCK
+    ops = [order[i] for i, _, _, _ in plan]
+    saved = [(n._value, n._mark) for n in ops]
+    try:
+        for n, (i, _, _, _) in zip(ops, plan):
+            n._value = values[i]
+            n._mark = now
+    except BaseException:
+        put_back(ops + ops, ["_value"] * len(ops) + ["_mark"] * len(ops),
+                 [v for v, _ in saved] + [t for _, t in saved])
+        raise
+
+
+def refresh(nodes: Iterable[Node]) -> bool:
+    """Re-evaluate the op nodes among ``nodes`` (topological order) whose values are older
+    than an input's, after a ``.value`` was assigned; then their gradients, which belonged
+    to the old values, are cleared (None). True when something was re-evaluated.
+
+    Every tool that shows values (``draw``, ``steps``, ``quiz``, ``tape``, ``staged_code``)
+    calls it first; ``backward()`` re-evaluates the same way before its pass.
+
+    >>> import scalargraph as sg
+    >>> x = sg.Node(3.0, name="x")
+    >>> f = x * x
+    >>> f.backward(); x.value = 4.0
+    >>> order = topological_order(f)
+    >>> refresh(order), f.value, x.grad, refresh(order)
+    (True, 16.0, None, False)
+    """
+    order = nodes if isinstance(nodes, (list, tuple)) else list(nodes)
+    stale = stale_nodes(order)
+    if not stale:
+        return False
+    renew(order, stale)
+    for n in order:
+        n.grad = None
+    return True
 
 
 def count_edges(order: Iterable[Node]) -> int:
@@ -458,14 +552,26 @@ class Graph:
         changed = {self._positions[leaf]: v for leaf, v in updates}
         new = reevaluate(self.nodes, self._plan, changed)  # writes nothing: an error changes nothing
         nodes = self.nodes
-        old_values, old_grads = [n.value for n in nodes], [n.grad for n in nodes]
+        ops = [nodes[i] for i, _, _, _ in self._plan]
+        old_values, old_grads = [n._value for n in nodes], [n.grad for n in nodes]
+        old_marks = [n._mark for n in ops]
+        old_stamps = [(leaf, _node.stamp(leaf)) for leaf, _ in updates]
+        _node._CLOCK += 1
+        now = _node._CHANGED_AT = _node._CLOCK
         try:  # all or nothing, for an interrupt (Ctrl-C) too
             for node, value in zip(nodes, new):
-                node.value = value
+                node._value = value
+            for node in ops:
+                node._mark = now
+            for leaf, _ in updates:
+                _node.stamp_leaf(leaf, now)
             for n in nodes:
                 n.grad = None
         except BaseException:
-            put_back(nodes + nodes, ["value"] * len(nodes) + ["grad"] * len(nodes), old_values + old_grads)
+            put_back(nodes + nodes, ["_value"] * len(nodes) + ["grad"] * len(nodes), old_values + old_grads)
+            put_back(ops, "_mark", old_marks)
+            for leaf, t in old_stamps:
+                _node.stamp_leaf(leaf, t)
             raise
         return self.output.value
 

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import Any, Literal, overload
 
 from ..errors import InputError
-from .graph import Graph
+from .graph import Graph, refresh
 from .node import Constant, Node, as_value
 from .schedule import Edge, Schedule
 
@@ -65,6 +65,7 @@ def forward_pass(graph: Graph, seed: Mapping[Any, Any]) -> tuple[dict[Node, Any]
     the reverse schedule's (one per edge that carries a tangent), read here the other way:
     each op node's tangent sums ``local · tangent of the input`` over its edges.
     """
+    refresh(graph.nodes)  # values assigned since the graph was computed: re-evaluate first
     tangents = _seed_tangents(graph, seed)
     schedule = Schedule(graph)
     into: dict[Node, list[Edge]] = {}

@@ -13,13 +13,18 @@ f     mul       6         1
 
 from __future__ import annotations
 
+import sys
+import warnings
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..errors import InputError, OperandTypeError
-from .graph import Graph
+from .graph import Graph, refresh
 from .node import Constant, Node, Param
+from .ops import derivative_templates
 
-__all__ = ["DIGITS", "as_graph", "format_number", "kind", "label", "labels", "value_table"]
+__all__ = ["DIGITS", "as_graph", "format_number", "gradient_names", "kind", "label", "labels",
+           "local_templates", "shared_names", "value_table"]
 
 #: Significant digits shown by default in diagrams, steps, the player, quizzes and tapes
 #: (one default for every picture and text of the same graph).
@@ -88,6 +93,7 @@ def as_graph(f: Any, what: str = "steps") -> Graph:
                 f"{what}() needs the output Node, a Graph or an example, got {type(f).__name__} {f!r}"
             )
         graph = Graph(f)
+    refresh(graph.nodes)  # values assigned since the graph was computed: re-evaluate first
     for i, node in enumerate(graph.nodes):
         if node.value.__class__ is not float:
             raise InputError(
@@ -98,24 +104,122 @@ def as_graph(f: Any, what: str = "steps") -> Graph:
     return graph
 
 
-def labels(graph: Graph) -> dict[Node, str]:
-    """The name shown for every node: its own name, a constant's value, or ``op#position``.
+def labels(graph: Graph | Sequence[Node], *, warn: bool = True) -> dict[Node, str]:
+    """The name shown for every node, distinct for every node but the constants.
+
+    A node's own name, a constant's value, or ``op#position``. Where several nodes
+    share a name, the first leaf (or else the first node in topological order)
+    keeps it and the others become ``name_2``, ``name_3`` ... (skipping labels
+    already taken), with a warning. Every tool that shows a name (steps, player,
+    quiz, tape, staged code, diagrams, the command line) uses these labels.
 
     >>> import scalargraph as sg
     >>> x = sg.Node(2.0, name="x")
     >>> list(labels(sg.Graph(x * 3 + x)).values())
     ['x', '3', 'mul#2', 'add#3']
+    >>> c = sg.Node(1.0, name="c")
+    >>> c2 = (c + c + 1).named("c")
+    >>> list(labels(sg.Graph(c2 * 2), warn=False).values())
+    ['c', 'add#1', '1', 'c_2', '2', 'mul#5']
     """
-    return {node: label(node, i) for i, node in enumerate(graph.nodes)}
+    nodes = graph.nodes if isinstance(graph, Graph) else graph
+    shown = {node: label(node, i) for i, node in enumerate(nodes)}
+    shared = shared_names(nodes)
+    if not shared:
+        return shown
+    taken = set(shown.values())
+    for name, nodes in shared.items():
+        for n, node in enumerate(nodes[1:], start=2):
+            text = f"{name}_{n}"
+            while text in taken:
+                n += 1
+                text = f"{name}_{n}"
+            taken.add(text)
+            shown[node] = text
+    if warn:
+        listed = "; ".join(
+            f"{len(nodes)} nodes are named {name!r}, shown as " + ", ".join(shown[n] for n in nodes)
+            for name, nodes in shared.items())
+        warnings.warn(f"{listed}. Give each node its own name (node.named(...)) to choose "
+                      "the labels yourself", UserWarning, stacklevel=_caller_level())
+    return shown
+
+
+def gradient_names(names: Mapping[Node, str]) -> dict[Node, str]:
+    """The symbol of each node's gradient (the adjoint ∂f/∂v of the output f), from its label.
+
+    The notation of every tool (``docs/notation.md``): ``dv`` is the gradient of the
+    output with respect to v, summed over every path (``v.grad``), as in the cs231n
+    notes' code; ``∂q/∂v`` is only ever the local derivative of the op q with respect
+    to its input v. A label that is not a plain name, or whose ``d`` + label is
+    another node's label, gets parentheses: ``d(mul#2)``, ``d(x)`` beside a node ``dx``.
+
+    >>> x, m, dx = Node(1.0), Node(2.0), Node(3.0)
+    >>> list(gradient_names({x: "x", m: "mul#2"}).values())
+    ['dx', 'd(mul#2)']
+    >>> list(gradient_names({x: "x", dx: "dx"}).values())
+    ['d(x)', 'ddx']
+    """
+    taken = set(names.values())
+    symbols = {}
+    for node, name in names.items():
+        symbol = f"d{name}"
+        if not name.isidentifier() or symbol in taken:
+            symbol = f"d({name})"
+        symbols[node] = symbol
+    return symbols
+
+
+def local_templates(node: Node, k: int) -> tuple[str, str, str]:
+    """The (text, LaTeX, code) templates of op node ``node``'s local derivative for input
+    ``k``, simplified where its inputs are constants: ``2·‹a›`` for ``x ** 2``.
+
+    >>> import scalargraph as sg
+    >>> x = sg.Node(3.0, name="x")
+    >>> local_templates(x ** 3, 0), local_templates(x * x, 0)[0]
+    (('3·‹a›²', '3 {‹a›}^{2}', '3.0 * ‹a› ** 2.0'), '‹b›')
+    """
+    assert node.op is not None
+    constants = tuple(i.value if isinstance(i, Constant) else None for i in node.inputs)
+    return derivative_templates(node.op, k, constants)
+
+
+def _caller_level() -> int:
+    """The ``stacklevel`` of the first frame outside scalargraph: the user's line."""
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("scalargraph"):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
+
+
+def shared_names(graph: Graph | Sequence[Node]) -> dict[str, list[Node]]:
+    """Names given to more than one node (constants aside), each with its nodes: the one
+    that keeps the name first (a leaf if any, else the first in topological order).
+
+    >>> import scalargraph as sg
+    >>> x = sg.Node(2.0, name="x")
+    >>> h = (x * x).named("h")
+    >>> shared_names(sg.Graph((h + h).named("h")))
+    {'h': [Node(mul, value=4.0, grad=None, name='h'), Node(add, value=8.0, grad=None, name='h')]}
+    """
+    by_name: dict[str, list[Node]] = {}
+    for node in graph.nodes if isinstance(graph, Graph) else graph:
+        if node.name and not isinstance(node, Constant):
+            by_name.setdefault(node.name, []).append(node)
+    return {name: sorted(nodes, key=lambda n: n.op is not None)  # stable: leaves first
+            for name, nodes in by_name.items() if len(nodes) > 1}
 
 
 def value_table(graph: Graph, digits: int = 17) -> str:
     """One row per non-constant node in topological order: name, op, value, gradient."""
     rows = [("node", "op", "value", "gradient")]
-    for i, node in enumerate(graph.nodes):
+    names = labels(graph)
+    for node in graph.nodes:
         if isinstance(node, Constant):
             continue
-        rows.append((label(node, i), kind(node), format_number(node.value, digits),
+        rows.append((names[node], kind(node), format_number(node.value, digits),
                      format_number(node.grad, digits)))
     widths = [max(len(r[c]) for r in rows) for c in range(4)]
     lines = []

@@ -24,7 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["BUILTIN", "FUNCTIONS", "OPS", "UFUNCS", "Op", "fill", "register", "unregister"]
+__all__ = ["BUILTIN", "FUNCTIONS", "OPS", "UFUNCS", "Op", "derivative_templates", "fill", "register",
+           "unregister"]
 
 Fn = Callable[..., Any]
 
@@ -49,6 +50,11 @@ class Op:
     kink: str = ""  # the (sub)gradient chosen where the op is not differentiable
     points: tuple[tuple[float, ...], ...] = ((0.7, -1.3), (-2.1, 0.4), (1.5, 2.5))
     function: bool = True  # exposed as ``sg.<name>(...)`` and callable in expressions
+    # ``(k, constants) -> (text, latex, code)`` templates of the local derivative for input
+    # k simplified where some inputs are constant numbers (None where an input is not one),
+    # or None to use ``dtext``/``dlatex``/``dcode``. The code must compute the same float,
+    # bit for bit, as ``derivatives[k]`` (the staged code reproduces the engine's gradients).
+    simplified: Fn | None = None
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
@@ -71,6 +77,64 @@ def fill(template: str, out: str, *inputs: str) -> str:
     for mark, label in zip(("‹a›", "‹b›"), inputs):
         text = text.replace(mark, label)
     return text
+
+
+def derivative_templates(op: Op, k: int, constants: tuple[float | None, ...]) -> tuple[str, str, str]:
+    """The (text, LaTeX, code) templates of ``op``'s local derivative for input ``k``,
+    simplified where inputs are constants (``constants[i]`` their numbers, else None).
+
+    >>> derivative_templates(OPS["pow"], 0, (None, 2.0))
+    ('2·‹a›', '2 ‹a›', '2.0 * ‹a›')
+    >>> derivative_templates(OPS["pow"], 0, (None, None))[0]
+    '‹b›·‹a›^(‹b›−1)'
+    """
+    if op.simplified is not None:
+        forms = op.simplified(k, constants)
+        if forms is not None:
+            return forms
+    return op.dtext[k], op.dlatex[k], op.dcode[k]
+
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _number(x: float) -> str:
+    """A constant in a formula: ``2`` for 2.0, ``−0.5`` with a real minus sign."""
+    text = repr(x).removesuffix(".0")
+    return text.replace("-", "−")
+
+
+def _power(exponent: float) -> tuple[str, str]:
+    """``‹a›`` to a constant power, as text and LaTeX: ``‹a›²``, ``‹a›^(−0.5)``, ``{‹a›}^{2}``."""
+    tex = repr(exponent).removesuffix(".0")
+    if exponent == 1:
+        return "‹a›", "‹a›"
+    if exponent.is_integer() and 2 <= exponent <= 9:
+        return "‹a›" + tex.translate(_SUPERSCRIPT), f"{{‹a›}}^{{{tex}}}"
+    return f"‹a›^({_number(exponent)})", f"{{‹a›}}^{{{tex}}}"
+
+
+def _pow_constant_exponent(k: int, constants: tuple[float | None, ...]) -> tuple[str, str, str] | None:
+    """d(a^b)/da = b·a^(b−1) with the number b put in: ``2·xpy``, ``3·b²``, ``−1/den²``.
+
+    The code keeps the engine's operations (``b * a ** (b - 1)`` with b - 1 worked out;
+    ``-a ** -2.0`` is ``-1.0 * a ** -2.0``), so it gives the same float to the last bit.
+    """
+    b = constants[1] if len(constants) > 1 else None
+    if k != 0 or b is None or b == 0:
+        return None
+    if b == 1:
+        return "1", "1", "1"
+    exponent = b - 1
+    code = f"-‹a› ** {exponent!r}" if b == -1 else f"{b!r} * ‹a› ** {exponent!r}"
+    if exponent == 1:
+        code = f"{b!r} * ‹a›"
+    if b.is_integer() and b < 0:  # −n/a^(n+1)
+        text, tex = _power(-exponent)
+        n = _number(-b)
+        return f"−{n}/{text}", f"-\\frac{{{n}}}{{{tex}}}", code
+    text, tex = _power(exponent)
+    return f"{_number(b)}·{text}", f"{_number(b).replace('−', '-')} {tex}", code
 
 
 # Constant derivatives of one- and two-input ops. Fixed positional parameters (``b``
@@ -124,7 +188,8 @@ _TABLE = (
        domain=("a ** b needs a > 0, or a = 0 with b >= 1, or a < 0 with a constant "
                "whole-number exponent (the derivative for the exponent needs a > 0)"),
        fix="Use a constant exponent such as x ** 2 (it gets no gradient), or keep the base positive.",
-       points=((0.7, 1.3), (2.1, -0.4), (1.5, 2.5)), function=False),
+       points=((0.7, 1.3), (2.1, -0.4), (1.5, 2.5)), function=False,
+       simplified=_pow_constant_exponent),
     # ------------------------------------------------------------ smooth functions
     Op("exp", 1, lambda m, a: m.exp(a), (lambda m, o, a: o,),
        symbol="exp", text="exp(‹a›)", latex="e^{‹a›}", code="math.exp(‹a›)",

@@ -35,7 +35,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..core.graph import topological_order
+from ..core.graph import refresh, topological_order
 from ..core.labels import DIGITS
 from ..core.node import Node
 from ..errors import InputError, MissingDependencyError, OperandTypeError
@@ -226,6 +226,7 @@ def draw(output: Node, *, values: Mapping[Node, Any] | None = None,
     labels = _label_mode(edge_labels)
     _check_options(rankdir, digits, sample, max_nodes, values, grads, tangents, fold, unknown)
     order = topological_order(output)
+    refresh(order)  # values assigned since the graph was computed: re-evaluate first
     view = View(order, values, grads, digits, sample, tangents)
     marks = highlights(highlight, order)
     plan = make_plan(order, attach)

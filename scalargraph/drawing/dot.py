@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.labels import kind
+from ..core.labels import kind, local_templates
 from ..core.node import Constant, Group, Node, Param
 from ..core.ops import fill
 from .escape import dot_string, html_text, html_text_plain
@@ -382,7 +382,7 @@ class Builder:
             symbolic, number = "1", None
         else:
             assert node.op is not None
-            symbolic = _python_power(fill(node.op.dtext[k], out, *labels))
+            symbolic = _python_power(fill(local_templates(node, k)[0], out, *labels))
             number = v.derivative(node, k)
         head = f"∂{out}/∂{labels[k]}"
         shown = None if number is None or mode == "symbolic" else v.number(number)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.graph import local_derivative
-from ..core.labels import format_number, label
+from ..core.labels import format_number, labels
 from ..core.node import Constant, Group, Node, Param
 from ..errors import DomainError, InputError
 from .escape import html_text
@@ -59,6 +59,7 @@ class View:
                  grads: Mapping[Node, Any] | None, digits: int, sample: int | None,
                  tangents: Mapping[Node, Any] | None) -> None:
         self.pos = {n: i for i, n in enumerate(order)}
+        self.names = labels(order)  # distinct: nodes that share a name become c, c_2 ...
         self.values = values
         self.grads = grads
         self.tangents = tangents
@@ -74,7 +75,7 @@ class View:
         return node.grad if self.grads is None else self.grads.get(node)
 
     def label(self, node: Node) -> str:
-        return label(node, self.pos[node])
+        return self.names[node]
 
     def number(self, value: Any) -> str:
         """A shown number: ``digits`` significant digits; one sample or a summary of a batch."""

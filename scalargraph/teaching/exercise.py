@@ -29,7 +29,7 @@ from types import EllipsisType
 from typing import Any
 
 from ..core.graph import Graph, local_derivative
-from ..core.labels import as_graph, format_number, labels
+from ..core.labels import as_graph, format_number, kind, labels, local_templates, shared_names
 from ..core.node import Node
 from ..core.ops import fill
 from ..errors import InputError, OperandTypeError
@@ -76,6 +76,11 @@ class Exercise:
         """The node named ``key`` (or ``key`` itself, a node of this graph)."""
         if isinstance(key, Node) and key in self.names:
             return key
+        shared = shared_names(self.graph)
+        if isinstance(key, str) and key in shared:
+            choices = ", ".join(f"{self.names[n]} ({kind(n)})" for n in shared[key])
+            raise InputError(f"{key!r} is the name of several nodes of this graph: {choices}; "
+                             "say which one with its label (or pass the node itself)")
         matches = [n for n, name in self.names.items() if name == key]
         if len(matches) == 1:
             return matches[0]
@@ -100,7 +105,7 @@ class Exercise:
         values = tuple(n.value for n in c.inputs)
         number = local_derivative(c.op, k, c.value, values)
         me, args = self.names[c], [self.names[n] for n in c.inputs]
-        formula = fill(c.op.dtext[k], me, *args)
+        formula = fill(local_templates(c, k)[0], me, *args)
         shown = format_number(number, self.digits)
         why = (f"{me} = {fill(c.op.text, me, *args)}, so its local derivative with respect to "
                f"{self.names[i]} is {formula}" + ("" if formula == shown else f" = {shown}"))
@@ -142,8 +147,8 @@ def exercise(f: Any, *, rtol: float = 0.01, atol: float = 1e-3, digits: int = 4)
     >>> import scalargraph as sg
     >>> x = sg.Node(3.0, name="x")
     >>> print(exercise((x * x).named("g")).grad("x", 3))
-    ✗ ∂g/∂x = 3: wrong, it is 6:
-        ∂g/∂x += ∂g/∂g · ∂g/∂x = 1 · 3 = 3  (total 3)  where ∂g/∂x = x
-        ∂g/∂x += ∂g/∂g · ∂g/∂x = 1 · 3 = 3  (total 6)  where ∂g/∂x = x
+    ✗ dx = 3: wrong, it is 6:
+        dx += dg · ∂g/∂x = 1 · 3 = 3  (total 3)  where ∂g/∂x = x
+        dx += dg · ∂g/∂x = 1 · 3 = 3  (total 6)  where ∂g/∂x = x
     """
     return Exercise(as_graph(f, "exercise"), rtol=rtol, atol=atol, digits=digits)

@@ -17,7 +17,7 @@ player shows itself. ``sg.stepper(f)`` is the same as an ipywidgets Play + slide
 >>> x, y, z = sg.Node(-2.0, name="x"), sg.Node(5.0, name="y"), sg.Node(-4.0, name="z")
 >>> p = player(((x + y).named("q") * z).named("f"))
 >>> len(p), p.frames[-1].text
-(10, '∂f/∂y += ∂f/∂q · ∂q/∂y = -4 · 1 = -4  (total -4)')
+(10, 'dy += dq · ∂q/∂y = -4 · 1 = -4  (total -4)')
 >>> page = p.html()
 >>> page.count("<svg"), page.count('<li class="sg-step"'), "<script src" in page
 (1, 10, False)
@@ -86,7 +86,7 @@ class Frame:
 
     @property
     def kind(self) -> str:
-        """``forward`` or ``backward`` (the seed ∂f/∂f = 1 starts the backward pass)."""
+        """``forward`` or ``backward`` (the seed df = 1 starts the backward pass)."""
         return "forward" if self.step.kind == "forward" else "backward"
 
 

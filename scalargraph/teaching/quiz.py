@@ -3,21 +3,22 @@
 Answer all at once (``quiz.check({"x": 2.06, ...})``) or one at a time
 (``quiz.answer(2.06)``, in the order the reverse pass finishes each gradient).
 Each answer is marked right or wrong within a tolerance; a wrong one comes with
-the chain-rule steps that give the correct gradient.
+the chain-rule steps that give the correct gradient. ``dx`` is the gradient of the
+output with respect to x, ``∂q/∂x`` a local derivative (``docs/notation.md``).
 
 >>> import scalargraph as sg
 >>> x, y, z = sg.Node(-2.0, name="x"), sg.Node(5.0, name="y"), sg.Node(-4.0, name="z")
 >>> q = quiz(((x + y).named("q") * z).named("f"))
 >>> print(q)
-∂f/∂z = ?
+dz = ?
 >>> print(q.answer(3))
-✓ ∂f/∂z = 3: right
+✓ dz = 3: right
 >>> print(q.answer(4))
-✗ ∂f/∂q = 4: wrong, it is -4:
-    ∂f/∂q += ∂f/∂f · ∂f/∂q = 1 · (-4) = -4  (total -4)  where ∂f/∂q = z
+✗ dq = 4: wrong, it is -4:
+    dq += df · ∂f/∂q = 1 · (-4) = -4  (total -4)  where ∂f/∂q = z
 >>> print(q.check({"x": -4, "y": -4.01}))
-✓ ∂f/∂y = -4.01: right
-✓ ∂f/∂x = -4: right
+✓ dy = -4.01: right
+✓ dx = -4: right
 >>> q.score, q.done
 ((3, 4), True)
 """
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.graph import Graph
-from ..core.labels import DIGITS, as_graph, format_number, labels
+from ..core.labels import DIGITS, as_graph, format_number, gradient_names, kind, labels, shared_names
 from ..core.node import Constant, Node
 from ..errors import InputError, OperandTypeError, ScalargraphError
 from .steps import Step, steps
@@ -41,7 +42,8 @@ __all__ = ["Mark", "Marks", "Question", "Quiz", "quiz"]
 
 @dataclass(frozen=True, eq=False)
 class Question:
-    """One hidden gradient: ``∂f/∂name``, its answer and the steps that compute it."""
+    """One hidden gradient: ``dname`` (∂f/∂name of the output f), its answer and the
+    steps that compute it."""
 
     number: int
     node: Node
@@ -104,6 +106,7 @@ class Quiz:
     def __init__(self, graph: Graph, questions: list[Question], *, rtol: float, atol: float,
                  digits: int) -> None:
         self.graph = graph
+        self._shared = _shared_labels(graph)
         self.questions = questions
         self.rtol, self.atol, self.digits = rtol, atol, digits
         self.marks: dict[Node, Mark] = {}
@@ -145,6 +148,7 @@ class Quiz:
         known = ", ".join(q.name for q in self.questions)
         chosen = []
         for key in answers:
+            _refuse_shared(key, self._shared)
             if key not in self._by_key:
                 raise InputError(f"no question about {key!r}; the questions are about: {known}")
             chosen.append(self._by_key[key])
@@ -229,11 +233,11 @@ def quiz(f: Any, *, ask: str | Iterable[Any] = "all", rtol: float = 0.01, atol: 
     >>> x = sg.Node(3.0, name="x")
     >>> q = quiz((x * x).named("f"), ask="leaves")
     >>> [str(question) for question in q.questions], x.grad is None
-    (['∂f/∂x = ?'], True)
+    (['dx = ?'], True)
     >>> print(q.check({"x": 5}))
-    ✗ ∂f/∂x = 5: wrong, it is 6:
-        ∂f/∂x += ∂f/∂f · ∂f/∂x = 1 · 3 = 3  (total 3)  where ∂f/∂x = x
-        ∂f/∂x += ∂f/∂f · ∂f/∂x = 1 · 3 = 3  (total 6)  where ∂f/∂x = x
+    ✗ dx = 5: wrong, it is 6:
+        dx += df · ∂f/∂x = 1 · 3 = 3  (total 3)  where ∂f/∂x = x
+        dx += df · ∂f/∂x = 1 · 3 = 3  (total 6)  where ∂f/∂x = x
     """
     for what, tol in (("rtol", rtol), ("atol", atol)):
         if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not 0 <= tol < math.inf:
@@ -246,14 +250,28 @@ def quiz(f: Any, *, ask: str | Iterable[Any] = "all", rtol: float = 0.01, atol: 
     for s in backward:
         if s.kind == "backward":
             into.setdefault(s.node, []).append(s)
-    f_name = names[graph.output]
+    dnames = gradient_names(names)
     questions: list[Question] = []
     for node in reversed(graph.nodes):
         if node in chosen and node in into:
             total = into[node][-1].total
             questions.append(Question(len(questions) + 1, node, names[node],
-                                      f"∂{f_name}/∂{names[node]} = ?", total, tuple(into[node])))
+                                      f"{dnames[node]} = ?", total, tuple(into[node])))
     return Quiz(graph, questions, rtol=rtol, atol=atol, digits=digits)
+
+
+def _shared_labels(graph: Graph) -> dict[str, str]:
+    """Each name given to several nodes, with the labels that tell them apart (for errors)."""
+    names = labels(graph, warn=False)
+    return {name: ", ".join(f"{names[n]} ({kind(n)})" for n in nodes)
+            for name, nodes in shared_names(graph).items()}
+
+
+def _refuse_shared(key: Any, shared: dict[str, str]) -> None:
+    """An ambiguous name (several nodes have it) is refused, with the labels to use instead."""
+    if isinstance(key, str) and key in shared:
+        raise InputError(f"{key!r} is the name of several nodes of this graph: {shared[key]}; "
+                         "say which one with its label (or pass the node itself)")
 
 
 def _asked(graph: Graph, names: dict[Node, str], ask: str | Iterable[Any]) -> set[Node]:
@@ -266,8 +284,10 @@ def _asked(graph: Graph, names: dict[Node, str], ask: str | Iterable[Any]) -> se
     if isinstance(ask, str) or not isinstance(ask, Iterable):
         raise InputError(f"ask must be 'all', 'leaves' or a list of names, got {ask!r}")
     by_name = {names[n]: n for n in reversed(candidates)}
+    shared = _shared_labels(graph)
     chosen = set()
     for key in ask:
+        _refuse_shared(key, shared)
         node = key if isinstance(key, Node) and key in candidates else by_name.get(key)
         if node is None:
             raise InputError(

@@ -34,14 +34,13 @@ from __future__ import annotations
 import ast
 import builtins
 import keyword
-import re
 import unicodedata
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
 from ..core.graph import Graph
-from ..core.labels import as_graph, labels
+from ..core.labels import as_graph, labels, local_templates
 from ..core.node import Constant, Node, Param
 from ..core.ops import fill
 from ..core.schedule import Schedule
@@ -172,7 +171,7 @@ def staged_code(f: Any) -> StagedCode:
         args = [term(i) for i in node.inputs]
         backward.append(f"# {names[node]} = {fill(node.op.code, names[node], *args)}")
         for _, k, inp in edges:
-            local = fill(node.op.dcode[k], names[node], *args)
+            local = fill(local_templates(node, k)[2], names[node], *args)
             sign = "+=" if inp in assigned else "="
             assigned.add(inp)
             backward.append(f"{grads[inp]} {sign} {_times(local, grads[node])}")

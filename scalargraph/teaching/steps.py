@@ -2,12 +2,17 @@
 
 A step describes one thing the engine does, with its equation in plain text
 and LaTeX. Forward: one step per input and op node, in topological order.
-Backward: the seed ``∂f/∂f = 1``, then one step per edge in the order of the
+Backward: the seed ``df = 1``, then one step per edge in the order of the
 memoized reverse pass (reverse topological order, inputs in argument order),
 each adding one contribution to an input's gradient and showing the running
 total: a replay of the reverse schedule (:class:`scalargraph.Schedule`). The
 numbers come from the op table's derivative functions evaluated on the graph's
 values; the final totals are the engine's gradients. No node is written to.
+
+Notation (``docs/notation.md``): ``dx`` is the gradient of the output f with
+respect to x, accumulated over every use of x (the engine's ``x.grad``);
+``∂q/∂x`` is only ever the local derivative of the op q with respect to its
+input x. A step ``dx += dq · ∂q/∂x`` never writes one symbol for both.
 
 >>> import scalargraph as sg
 >>> x, y, z = sg.Node(-2.0, name="x"), sg.Node(5.0, name="y"), sg.Node(-4.0, name="z")
@@ -19,11 +24,11 @@ y = 5
 q = x + y = -2 + 5 = 3
 z = -4
 f = q · z = 3 · (-4) = -12
-∂f/∂f = 1
-∂f/∂q += ∂f/∂f · ∂f/∂q = 1 · (-4) = -4  (total -4)  where ∂f/∂q = z
-∂f/∂z += ∂f/∂f · ∂f/∂z = 1 · 3 = 3  (total 3)  where ∂f/∂z = q
-∂f/∂x += ∂f/∂q · ∂q/∂x = -4 · 1 = -4  (total -4)
-∂f/∂y += ∂f/∂q · ∂q/∂y = -4 · 1 = -4  (total -4)
+df = 1
+dq += df · ∂f/∂q = 1 · (-4) = -4  (total -4)  where ∂f/∂q = z
+dz += df · ∂f/∂z = 1 · 3 = 3  (total 3)  where ∂f/∂z = q
+dx += dq · ∂q/∂x = -4 · 1 = -4  (total -4)
+dy += dq · ∂q/∂y = -4 · 1 = -4  (total -4)
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..core.graph import Graph
-from ..core.labels import DIGITS, as_graph, format_number, labels
+from ..core.labels import DIGITS, as_graph, format_number, gradient_names, labels, local_templates
 from ..core.node import Constant, Node, Param
 from ..core.schedule import Schedule
 from ..errors import InputError, ScalargraphError
@@ -75,19 +80,36 @@ _NUMBER = re.compile(r"-?[0-9.e+-]+")
 #: LaTeX's special characters in math mode, each as something that shows it.
 _TEX_ESCAPES = {"\\": "\\backslash{}", "^": "\\hat{}", "~": "\\sim{}", " ": "\\ ",
                 **{c: "\\" + c for c in "#$%&_{}"}}
+_NUMBERED = re.compile(r"(.+)_([0-9]+)")
 
 
 @lru_cache(maxsize=4096)
 def _tex(name: str) -> str:
     """A label in LaTeX: one letter or a number as is, a longer name upright, every
-    special character escaped.
+    special character escaped; a number suffix (``c_2``, for nodes that share a name)
+    as a subscript.
 
-    >>> _tex("x"), _tex("-0.5"), _tex("add#3"), _tex("^"), _tex("b_{c}")
-    ('x', '-0.5', '\\\\mathrm{add\\\\#3}', '\\\\mathrm{\\\\hat{}}', '\\\\mathrm{b\\\\_\\\\{c\\\\}}')
+    >>> _tex("x"), _tex("-0.5"), _tex("add#3"), _tex("^"), _tex("b_{c}"), _tex("c_2")
+    ('x', '-0.5', '\\\\mathrm{add\\\\#3}', '\\\\mathrm{\\\\hat{}}', '\\\\mathrm{b\\\\_\\\\{c\\\\}}', 'c_{2}')
     """
     if (len(name) == 1 and name not in _TEX_ESCAPES) or _NUMBER.fullmatch(name):
         return name
+    numbered = _NUMBERED.fullmatch(name)
+    if numbered:
+        return f"{_tex(numbered[1])}_{{{numbered[2]}}}"
     return "\\mathrm{" + "".join(_TEX_ESCAPES.get(c, c) for c in name) + "}"
+
+
+def _grad(symbol: str) -> str:
+    """A gradient symbol from :func:`~scalargraph.core.labels.gradient_names` in LaTeX.
+
+    >>> _grad("dx"), _grad("d(mul#2)"), _grad("dnum")
+    ('\\\\mathrm{d}x', '\\\\mathrm{d}(\\\\mathrm{mul\\\\#2})', '\\\\mathrm{d}\\\\mathrm{num}')
+    """
+    name = symbol[1:]
+    if name.startswith("(") and name.endswith(")"):
+        return f"\\mathrm{{d}}({_tex(name[1:-1])})"
+    return f"\\mathrm{{d}}{_tex(name)}"
 
 
 def _partial(top: str, bottom: str) -> str:
@@ -121,7 +143,7 @@ class _History:
 class Step:
     """One step of the forward or backward pass, with its equation.
 
-    ``kind`` is ``"forward"`` (a node's value), ``"seed"`` (∂f/∂f = 1) or
+    ``kind`` is ``"forward"`` (a node's value), ``"seed"`` (df = 1) or
     ``"backward"`` (one edge's contribution to a gradient). ``node`` is the node
     whose value or gradient changes; ``edge`` is ``(input, consumer)`` for a
     backward step. ``local``, ``upstream``, ``contribution`` and ``total`` are
@@ -238,8 +260,8 @@ def steps(f: Any, mode: str = "backward", *, digits: int = DIGITS) -> list[Step]
     >>> x = sg.Node(3.0, name="x")
     >>> s = steps((x * x).named("f"))
     >>> [str(t) for t in s]
-    ['∂f/∂f = 1', '∂f/∂x += ∂f/∂f · ∂f/∂x = 1 · 3 = 3  (total 3)  where ∂f/∂x = x', \
-'∂f/∂x += ∂f/∂f · ∂f/∂x = 1 · 3 = 3  (total 6)  where ∂f/∂x = x']
+    ['df = 1', 'dx += df · ∂f/∂x = 1 · 3 = 3  (total 3)  where ∂f/∂x = x', \
+'dx += df · ∂f/∂x = 1 · 3 = 3  (total 6)  where ∂f/∂x = x']
     >>> s[-1].total == 6.0, s[-1].edge == (x, s[0].node)
     (True, True)
     """
@@ -283,9 +305,9 @@ def _forward_step(index: int, node: Node, names: dict[Node, str], digits: int,
 def _backward_steps(graph: Graph, names: dict[Node, str], digits: int, history: _History,
                     start: int) -> list[Step]:
     out_node = graph.output
-    f = names[out_node]
-    seed = Step(start, "seed", out_node, None, f"{_partial(f, f)} = 1",
-                f"{_tex_partial(f, f)} = 1", total=1.0, _history=history)
+    dnames = gradient_names(names)
+    seed = Step(start, "seed", out_node, None, f"{dnames[out_node]} = 1",
+                f"{_grad(dnames[out_node])} = 1", total=1.0, _history=history)
     history.grad(out_node, 1.0, start)
     result = [seed]
     for flow in Schedule(graph).flows():  # the reverse pass, edge by edge
@@ -294,27 +316,35 @@ def _backward_steps(graph: Graph, names: dict[Node, str], digits: int, history: 
         index = start + len(result)
         history.grad(inp, flow.total, index)
         numbers = (flow.upstream, local, flow.contribution, flow.total)
-        text, latex = _backward_equation(node, k, names, f, numbers, digits)
+        text, latex = _backward_equation(node, k, names, dnames, numbers, digits)
         result.append(Step(index, "backward", inp, (inp, node), text, latex, local=local,
                            upstream=flow.upstream, contribution=flow.contribution, total=flow.total,
                            _history=history))
     return result
 
 
-def _backward_equation(node: Node, k: int, names: dict[Node, str], f: str,
+def _backward_equation(node: Node, k: int, names: dict[Node, str], dnames: dict[Node, str],
                        numbers: tuple[Any, ...], digits: int) -> tuple[str, str]:
-    """``∂f/∂x += ∂f/∂q · ∂q/∂x = -4 · 1 = -4  (total -4)`` and its LaTeX."""
+    """``dx += dq · ∂q/∂x = -4 · 1 = -4  (total -4)`` and its LaTeX.
+
+    ``dx`` is the gradient of the output being accumulated, ``dq`` the consumer's
+    (final) gradient, ``∂q/∂x`` the op's local derivative: three symbols, never one
+    for two things (``docs/notation.md``).
+    """
     assert node.op is not None
-    me, inp = names[node], names[node.inputs[k]]
+    inp_node = node.inputs[k]
+    me, inp = names[node], names[inp_node]
+    d_inp, d_me = dnames[inp_node], dnames[node]
     up, local, contribution, total = (format_number(v, digits) for v in numbers)
     args = [names[i] for i in node.inputs]
-    formula = _fill(node.op.dtext[k], me, *args)
-    tex_formula = _fill(node.op.dlatex[k], _tex(me), *map(_tex, args))
+    dtext, dlatex, _ = local_templates(node, k)
+    formula = _fill(dtext, me, *args)
+    tex_formula = _fill(dlatex, _tex(me), *map(_tex, args))
     where = "" if formula == local else f"  where {_partial(me, inp)} = {formula}"
     tex_where = "" if formula == local else f", \\quad {_tex_partial(me, inp)} = {tex_formula}"
-    text = (f"{_partial(f, inp)} += {_partial(f, me)} · {_partial(me, inp)} = "
+    text = (f"{d_inp} += {d_me} · {_partial(me, inp)} = "
             f"{up} · {_factor(local)} = {contribution}  (total {total}){where}")
-    latex = (f"{_tex_partial(f, inp)} \\mathrel{{+}}= {_tex_partial(f, me)} \\cdot "
+    latex = (f"{_grad(d_inp)} \\mathrel{{+}}= {_grad(d_me)} \\cdot "
              f"{_tex_partial(me, inp)} = {up} \\cdot {_factor(local)} = {contribution} "
              f"\\quad (\\text{{total }} {total}){tex_where}")
     return text, latex

@@ -1,18 +1,19 @@
 """The Wengert list (the tape) of a graph as a table: one row per node, in evaluation order.
 
-Columns: index, name, op, inputs, value, local derivatives (one per input, from
-the op table evaluated on the graph's values) and gradient: the reverse schedule's
-edges and gradients (:class:`scalargraph.Schedule`), the engine's numbers.
+Columns: index, name, op, inputs, value, local derivatives (``∂q/∂x``, one per input,
+from the op table evaluated on the graph's values) and gradient (``dq``, the output's
+gradient with respect to the row's node): the reverse schedule's edges and gradients
+(:class:`scalargraph.Schedule`), the engine's numbers; ``docs/notation.md``.
 
 >>> import scalargraph as sg
 >>> x, y, z = sg.Node(-2.0, name="x"), sg.Node(5.0, name="y"), sg.Node(-4.0, name="z")
 >>> print(tape(((x + y).named("q") * z).named("f")))
-index  name  op     inputs  value  local derivatives  gradient
-    0  x     input               -2                          -4
-    1  y     input                5                          -4
-    2  q     add    x, y          3  ∂/∂x 1, ∂/∂y 1          -4
-    3  z     input               -4                           3
-    4  f     mul    q, z        -12  ∂/∂q -4, ∂/∂z 3          1
+index  name  op     inputs  value  local derivatives      gradient
+    0  x     input             -2                               -4
+    1  y     input              5                               -4
+    2  q     add    x, y        3  ∂q/∂x = 1, ∂q/∂y = 1         -4
+    3  z     input             -4                                3
+    4  f     mul    q, z      -12  ∂f/∂q = -4, ∂f/∂z = 3         1
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ _RIGHT = {0, 4, 6}  # numbers are right-aligned
 
 @dataclass(frozen=True)
 class TapeRow:
-    """One entry of the tape. ``local`` holds ∂node/∂input per input (None for a constant)."""
+    """One entry of the tape. ``local`` holds ∂node/∂input per input (None for a constant),
+    the op's local derivatives; ``grad`` is the output's gradient d(node) (``docs/notation.md``)."""
 
     index: int
     name: str
@@ -64,7 +66,7 @@ class Tape:
         n = self.digits
         table: list[tuple[str, ...]] = [_HEADER]
         for r in self.rows:
-            local = ", ".join(f"∂/∂{name} {format_number(d, n)}"
+            local = ", ".join(f"∂{r.name}/∂{name} = {format_number(d, n)}"
                               for name, d in zip(r.inputs, r.local) if d is not None)
             grad = "" if r.grad is None else format_number(r.grad, n)
             table.append((str(r.index), r.name, r.op, ", ".join(r.inputs),
