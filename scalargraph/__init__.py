@@ -40,7 +40,7 @@ from .core.functions import (
     tanh,
 )
 from .core.graph import BackwardStats, Graph, topological_order
-from .core.node import Constant, Group, Node, Param, group, set_display
+from .core.node import Constant, Group, Node, Param, group, is_param, set_display
 from .core.ops import OPS, Op
 from .core.schedule import Schedule, gradients
 from .errors import (
@@ -94,7 +94,8 @@ _LAZY: dict[str, str] = {
 _SUBMODULES = {"nn": ".learning.nn", "plot": ".learning.plot", "examples": ".learning.examples"}
 
 __all__ = [
-    "Node", "Param", "Constant", "Graph", "BackwardStats", "topological_order", "Schedule", "gradients",
+    "Node", "Param", "is_param", "Constant", "Graph", "BackwardStats", "topological_order",
+    "Schedule", "gradients",
     "group", "Group", "gradcheck", "GradcheckResult", "Check", "check_nodes", "OPS", "Op", "define_op",
     "forget_op",
     "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs",

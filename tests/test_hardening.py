@@ -307,7 +307,7 @@ def test_a_copy_gives_the_same_values_and_gradients(case, how):
     twin = pickle.loads(pickle.dumps(out)) if how == "pickle" else copy.deepcopy(out)
     g, h = sg.Graph(out), sg.Graph(twin)
     assert [n.op for n in g.nodes] == [n.op for n in h.nodes]  # the table's own entries, by name
-    assert all(isinstance(m, sg.Param) == isinstance(n, sg.Param) and type(m) is type(n)
+    assert all(sg.is_param(m) == sg.is_param(n) and type(m) is type(n)
                for m, n in zip(g.nodes, h.nodes))
     assert set(map(id, g.nodes)).isdisjoint(map(id, h.nodes))
     assert g.backward() == h.backward()  # bit for bit

@@ -44,7 +44,7 @@ def test_parameters_have_unique_layer_neuron_weight_names():
     assert len(names) == len(set(names)) == (2 + 1) * 16 + (16 + 1) * 16 + (16 + 1) * 1 == 337
     assert names[:3] == ["L1.n1.w1", "L1.n1.w2", "L1.n1.b"]
     assert "L2.n3.w16" in names and names[-1] == "L3.n1.b"
-    assert all(isinstance(p, sg.Param) for p in model.parameters())
+    assert all(sg.is_param(p) for p in model.parameters())
 
 
 def test_each_layer_is_a_group_so_diagrams_cluster_by_layer():

@@ -183,17 +183,19 @@ def test_repr_shows_kind_value_and_grad():
 
 
 def test_a_param_is_a_node_marked_trainable():
-    """Params share Node's class (for CPython's attribute caches); isinstance still tells them
-    apart, through copies and pickles, and a bad value is refused as for any leaf."""
+    """Params share Node's class (for CPython's attribute caches); kind and is_param tell
+    them apart, through copies and pickles, and a bad value is refused as for any leaf."""
     import copy
     import pickle
 
     x, a = sg.Node(4.0, name="x"), sg.Param(0.5, name="a")
     f = x * a + 2
-    assert isinstance(a, sg.Param) and isinstance(a, sg.Node) and type(a) is sg.Node
-    assert not any(isinstance(n, sg.Param) for n in (x, f, f.inputs[1], 0.5, None, "a"))
-    assert issubclass(sg.Param, sg.Node) and not isinstance(sg.Param, sg.Param)
-    assert isinstance(copy.deepcopy(a), sg.Param) and isinstance(pickle.loads(pickle.dumps(a)), sg.Param)
+    assert sg.is_param(a) and isinstance(a, sg.Node) and type(a) is sg.Node
+    assert not any(sg.is_param(n) for n in (x, f, f.inputs[1], 0.5, None, "a"))
+    assert [n.kind for n in (x, a, f.inputs[1], f.inputs[0], f)] == ["input", "param", "constant", "op", "op"]
+    assert sg.is_param(copy.deepcopy(a)) and pickle.loads(pickle.dumps(a)).kind == "param"
+    with pytest.raises(TypeError):  # sg.Param is a factory: isinstance fails loudly, never silently
+        isinstance(a, sg.Param)  # type: ignore[arg-type]
     g = sg.Graph(f)
     assert (g.inputs, g.params, len(g.constants)) == ((x,), (a,), 1)
     with pytest.raises(sg.InputError, match="finite"):

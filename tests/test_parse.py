@@ -33,7 +33,7 @@ def test_cs231n_expression_gives_the_notes_numbers():
 def test_params_names_used_twice_and_node_values():
     F = sg.parse("x * a * a + a", x=4, params={"a": 1.0})
     g = sg.Graph(F)
-    assert [isinstance(n, sg.Param) for n in g.inputs + g.params] == [False, True]
+    assert [sg.is_param(n) for n in g.inputs + g.params] == [False, True]
     assert len(g.params) == 1  # a used three times: one leaf
     F.backward()
     assert g.params[0].grad == 9.0  # 2·x·a + 1

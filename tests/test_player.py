@@ -259,7 +259,7 @@ def test_too_many_frames_warns_with_the_options_of_draw(monkeypatch) -> None:
     def in_l1(n: sg.Node) -> bool:
         return n.group is not None and n.group.path()[0] == "L1"
 
-    hidden = {n for n in graph.nodes if in_l1(n) or (isinstance(n, sg.Param) and all(map(in_l1, consumers[n])))}
+    hidden = {n for n in graph.nodes if in_l1(n) or (sg.is_param(n) and all(map(in_l1, consumers[n])))}
     outside = [s.text for s in sg.steps(graph, "both") if s.node not in hidden]
     assert [f.text for f in short.frames] == outside
     assert short.plan.skipped == len(p) - len(short) > 0

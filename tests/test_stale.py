@@ -175,7 +175,7 @@ def test_a_param_stays_a_param_and_a_node_keeps_its_size() -> None:
     a.value = 2.0
     f = a * 3.0
     f.backward()
-    assert isinstance(a, sg.Param) and not isinstance(f, sg.Param) and a.grad == 3.0
+    assert sg.is_param(a) and not sg.is_param(f) and a.grad == 3.0
     # The stamp shares a Param's slot: eight slots, 80 bytes + 16 of GC header, CPython's
     # 96-byte allocation class (a ninth slot means the 112-byte class: 7% slower, see node.py).
     assert sg.Node.__basicsize__ <= 80 and sys.getsizeof(f) <= 96

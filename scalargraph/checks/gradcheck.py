@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..core.graph import Graph
+from ..core.labels import labels
 from ..core.node import Node
 from ..core.schedule import Schedule
 from ..errors import DomainError
@@ -94,7 +95,8 @@ def gradcheck(output: Node, eps: float = 1e-6, rtol: float = 1e-5, atol: float =
     except DomainError as err:
         raise DomainError(f"gradcheck: the backward pass at the values given failed: {err}") from None
     where = {n: i for i, n in enumerate(graph.nodes)}
-    rows = [check_node(graph.nodes, where[leaf], analytic[leaf], name=leaf.name or f"leaf{i}",
+    names = labels(graph)  # the one label every tool shows (input#0, c_2, ...)
+    rows = [check_node(graph.nodes, where[leaf], analytic[leaf], name=names[leaf],
                        eps=eps, rtol=rtol, atol=atol, strict=True)
-            for i, leaf in enumerate(graph.inputs + graph.params)]
+            for leaf in graph.inputs + graph.params]
     return GradcheckResult(rows, rtol)

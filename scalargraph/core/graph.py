@@ -34,7 +34,7 @@ from typing import Any
 from ..errors import BackwardError, DomainError, InputError, OperandTypeError
 from . import node as _node
 from .namespaces import MATH, numpy_namespace
-from .node import Constant, Node, Param, as_value, domain_error, evaluate, overflow_error
+from .node import Constant, Node, as_value, domain_error, evaluate, is_param, overflow_error
 from .ops import Op
 
 __all__ = [
@@ -512,9 +512,9 @@ class Graph:
         self.output = output
         self.nodes: tuple[Node, ...] = tuple(topological_order(output))
         self._leaves = leaves = [n for n in self.nodes if n.op is None]
-        self.params: tuple[Param, ...] = tuple(n for n in leaves if isinstance(n, Param))
+        self.params: tuple[Node, ...] = tuple(n for n in leaves if is_param(n))
         self.constants: tuple[Constant, ...] = tuple(n for n in leaves if isinstance(n, Constant))
-        self.inputs: tuple[Node, ...] = tuple(n for n in leaves if not isinstance(n, (Param, Constant)))
+        self.inputs: tuple[Node, ...] = tuple(n for n in leaves if n.kind == "input")
         self._plan: tuple[Step, ...] | None = None  # what forward() evaluates, made on its first call
         self._positions: dict[Node, int] = {}  # the named leaves' places in nodes, with the plan
         self._by_name: dict[str, Node] = {}

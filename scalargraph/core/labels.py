@@ -20,7 +20,7 @@ from typing import Any
 
 from ..errors import InputError, OperandTypeError
 from .graph import Graph, refresh
-from .node import Constant, Node, Param
+from .node import Constant, Node, is_param
 from .ops import derivative_templates
 
 __all__ = ["DIGITS", "as_graph", "format_number", "gradient_names", "kind", "label", "labels",
@@ -35,7 +35,7 @@ def kind(node: Node) -> str:
     """``input``, ``param``, ``const`` or the op's name."""
     if node.op is not None:
         return node.op.name
-    if isinstance(node, Param):
+    if is_param(node):
         return "param"
     return "const" if isinstance(node, Constant) else "input"
 

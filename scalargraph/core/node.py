@@ -28,7 +28,9 @@ from ..errors import BatchShapeError, DomainError, InputError, OperandTypeError
 from .namespaces import MATH, numpy_namespace
 from .ops import FUNCTIONS, OPS, Op
 
-__all__ = ["Constant", "Group", "Node", "Param", "apply", "as_value", "group", "operand", "set_display"]
+__all__ = [
+    "Constant", "Group", "Node", "Param", "apply", "as_value", "group", "is_param", "operand", "set_display",
+]
 
 
 class Group:
@@ -275,6 +277,22 @@ class Node:
     def is_leaf(self) -> bool:
         return self.op is None
 
+    @property
+    def kind(self) -> str:
+        """``"input"``, ``"param"``, ``"constant"`` or ``"op"``: set when the node is made
+        (by ``Node(...)``, ``sg.Param(...)``, a number in an expression, an op).
+
+        >>> import scalargraph as sg
+        >>> x = sg.Node(2.0)
+        >>> [n.kind for n in (x, sg.Param(1.0), sg.Constant(3.0), x * 3)]
+        ['input', 'param', 'constant', 'op']
+        """
+        if self.op is not None:
+            return "op"
+        if getattr(self, "_mark", None) is True:
+            return "param"
+        return "constant" if self.__class__ is Constant else "input"
+
     # The micrograd lecture's names for the same fields: ``v.data``, ``v.label``.
     @property
     def data(self) -> Any:
@@ -421,47 +439,42 @@ class Node:
         return copy
 
 
-class _Trainable(type):
-    """The metaclass of :class:`Param`: ``isinstance(n, Param)`` asks the node, not its class."""
-
-    def __instancecheck__(cls, obj: object) -> bool:
-        return getattr(obj, "_mark", False) is True
-
-
-class Param(Node, metaclass=_Trainable):
-    """A trainable leaf. In a binary op it is *attached*: ``x * a`` is "multiply by a".
-
-    A parameter used in several places gets the sum of its contributions.
+def Param(value: Any, name: str | None = None, *, label: str | None = None) -> Node:  # noqa: N802
+    """A trainable leaf: a :class:`Node` whose ``kind`` is ``"param"``. In a binary op it is
+    *attached*: ``x * a`` is "multiply by a". A parameter used in several places gets the
+    sum of its contributions.
 
     >>> import scalargraph as sg
     >>> x, a = sg.Node(4.0, name="x"), sg.Param(0.5, name="a")
     >>> F = x * a * a + a          # add_a(mult_a(mult_a(x)))
     >>> F.backward(); a.grad        # dF/da = 2·x·a + 1
     5.0
-    >>> isinstance(a, sg.Param), isinstance(x, sg.Param), type(a).__name__, a
-    (True, False, 'Node', Param('a', value=0.5, grad=5.0))
+    >>> a.kind, x.kind, F.kind, sg.is_param(a), type(a).__name__, a
+    ('param', 'input', 'op', True, 'Node', Param('a', value=0.5, grad=5.0))
 
-    ``sg.Param(...)`` makes a Node marked trainable, not an object of a class of its
-    own. CPython caches attribute look-ups per class at each line of code; in the
-    engine's hot loops parameters and op nodes meet at the same lines (``w * x``, then
-    ``+``), and with two classes every other look-up missed its cache. One class for
-    all nodes takes 8% off the instructions (12% off the time) of building an MLP's
-    graph and running its backward pass (``benchmarks/bench_core.py``).
+    ``sg.Param(...)`` is a factory, not a class: it makes a Node marked trainable. Ask
+    ``node.kind == "param"`` or ``sg.is_param(node)``. CPython caches attribute look-ups
+    per class at each line of code; in the engine's hot loops parameters and op nodes meet
+    at the same lines (``w * x``, then ``+``), and with two classes every other look-up
+    missed its cache. One class for all nodes takes 8% off the instructions (12% off the
+    time) of building an MLP's graph and running its backward pass.
     """
+    node = Node(value, name, label=label)
+    node._mark = True
+    return node
 
-    __slots__ = ()
 
-    def __new__(cls, value: Any, name: str | None = None, *, label: str | None = None) -> Param:
-        node = Node(value, name, label=label)
-        node._mark = True
-        return node  # type: ignore[return-value]  # a Node marked trainable, see above
+def is_param(node: object) -> bool:
+    """Whether ``node`` is a parameter (made by :func:`Param`): ``node.kind == "param"``."""
+    return getattr(node, "_mark", False) is True
 
 
 class Constant(Node):
     """A fixed number in the graph (``x * 2`` makes one). It never gets a gradient.
 
-    Unlike :class:`Param` it keeps a class of its own: the reverse pass tells constants
-    apart by class, and a training graph has few of them on its hot lines.
+    Unlike a parameter it keeps a class of its own: the reverse pass tells constants
+    apart by class (one check per edge, its hottest line), and a training graph has few
+    of them. ``node.kind == "constant"`` says the same.
     """
 
     __slots__ = ()
@@ -528,7 +541,7 @@ def _same_name(name: str | None, label: str | None) -> str | None:
 
 def _kind_name(node: object) -> str:
     """"Param" for a parameter, else the class name ("Node", "Constant", ...)."""
-    return "Param" if isinstance(node, Param) else type(node).__name__
+    return "Param" if is_param(node) else type(node).__name__
 
 
 def _make(op: Op, value: Any, a: Node, b: Node | None) -> Node:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.labels import kind, local_templates
-from ..core.node import Constant, Group, Node, Param
+from ..core.node import Constant, Group, Node, is_param
 from ..core.ops import fill
 from .escape import dot_string, html_text, html_text_plain
 from .plan import Plan, View, chain
@@ -252,7 +252,7 @@ class Builder:
         if node in self.plan.terms:
             return "Σ"
         params = [k for k, i in enumerate(node.inputs)
-                  if (node, k) in self.plan.attached and isinstance(i, Param)]
+                  if (node, k) in self.plan.attached and is_param(i)]
         symbol = _python_power(node.op.symbol)
         if len(params) != 1:
             return symbol

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..core.graph import local_derivative
 from ..core.labels import format_number, labels
-from ..core.node import Constant, Group, Node, Param
+from ..core.node import Constant, Group, Node
 from ..errors import DomainError, InputError
 from .escape import html_text
 
@@ -176,7 +176,7 @@ def make_plan(order: list[Node], attach: bool) -> Plan:
     for node in order:
         inputs = node.inputs
         for k, inp in enumerate(inputs):
-            if attach and len(inputs) == 2 and isinstance(inp, (Param, Constant)):
+            if attach and len(inputs) == 2 and inp.kind in ("param", "constant"):
                 attached.add((node, k))
             else:
                 loose.add(inp)

@@ -21,7 +21,8 @@ import numpy as np
 
 from ..core.functions import sum as sum_node
 from ..core.graph import Graph, evaluation_plan, reevaluate
-from ..core.node import Node, Param
+from ..core.labels import labels
+from ..core.node import Node, is_param
 from ..core.schedule import gradients
 from ..errors import DomainError, InputError, MissingDependencyError
 
@@ -176,14 +177,15 @@ def plot_grads(f: Node, ax: Any = None, max_labels: int = 40) -> Any:
     graph = Graph(f)
     graph.backward()
     names, grads, colours, batches = [], [], [], []
-    for i, leaf in enumerate(graph.inputs + graph.params):
-        name = leaf.name or f"leaf{i + 1}"
+    shown = labels(graph)  # the one label every tool shows for a node
+    for leaf in graph.inputs + graph.params:
+        name = shown[leaf]
         if leaf.grad.__class__ is not float:
             batches.append(name)
             continue
         names.append(name)
         grads.append(leaf.grad)
-        colours.append("C1" if isinstance(leaf, Param) else "C0")
+        colours.append("C1" if is_param(leaf) else "C0")
     if not names:
         raise InputError("plot_grads: no leaf with a single-number gradient to draw")
     ax = _axes(ax)

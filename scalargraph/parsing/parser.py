@@ -11,7 +11,7 @@ and what is allowed.
 >>> f.value
 1.5456448841066441
 >>> F = sg.parse("x * a * a + a", x=4, params={"a": 1.0})
->>> F.backward(); [(n.name, isinstance(n, sg.Param), n.grad) for n in sg.Graph(F).inputs + sg.Graph(F).params]
+>>> F.backward(); [(n.name, sg.is_param(n), n.grad) for n in sg.Graph(F).inputs + sg.Graph(F).params]
 [('x', False, 1.0), ('a', True, 9.0)]
 >>> sg.parse("x.real", x=1)
 Traceback (most recent call last):

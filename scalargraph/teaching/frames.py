@@ -31,7 +31,7 @@ from typing import Any
 
 from ..core.graph import topological_order
 from ..core.labels import format_number
-from ..core.node import Constant, Node, Param
+from ..core.node import Constant, Node, is_param
 from ..drawing.diagram import THEMES, draw
 from ..drawing.escape import dot_string_text, html_text_plain
 from .steps import Step, svg_element
@@ -460,7 +460,7 @@ def _attached(order: list[Node], boxed: set[Node], attach: bool) -> set[tuple[No
     if not attach:
         return set()
     return {(n, k) for n in order if n in boxed and len(n.inputs) == 2
-            for k, i in enumerate(n.inputs) if isinstance(i, Param) and not isinstance(i, Constant)}
+            for k, i in enumerate(n.inputs) if is_param(i) and not isinstance(i, Constant)}
 
 
 def _cell_kind(text: str) -> str | None:

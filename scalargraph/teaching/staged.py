@@ -41,7 +41,7 @@ from typing import Any
 
 from ..core.graph import Graph
 from ..core.labels import as_graph, labels, local_templates
-from ..core.node import Constant, Node, Param
+from ..core.node import Constant, Node, is_param
 from ..core.ops import fill
 from ..core.schedule import Schedule
 from ..errors import InputError
@@ -156,7 +156,7 @@ def staged_code(f: Any) -> StagedCode:
                 forward.append(f"{names[node]} = {node.value!r}  # a constant")
             continue
         if node.op is None:
-            note = "  # parameter" if isinstance(node, Param) else ""
+            note = "  # parameter" if is_param(node) else ""
             forward.append(f"{names[node]} = {node.value!r}{note}")
         else:
             forward.append(f"{names[node]} = {fill(node.op.code, names[node], *map(term, node.inputs))}")

@@ -40,7 +40,7 @@ from typing import Any
 
 from ..core.graph import Graph
 from ..core.labels import DIGITS, as_graph, format_number, gradient_names, labels, local_templates
-from ..core.node import Constant, Node, Param
+from ..core.node import Constant, Node, is_param
 from ..core.schedule import Schedule
 from ..errors import InputError, ScalargraphError
 
@@ -290,7 +290,7 @@ def _forward_step(index: int, node: Node, names: dict[Node, str], digits: int,
     me = names[node]
     value = format_number(node.value, digits)
     if node.op is None:
-        note = "  (parameter)" if isinstance(node, Param) else ""
+        note = "  (parameter)" if is_param(node) else ""
         return Step(index, "forward", node, None, f"{me} = {value}{note}",
                     f"{_tex(me)} = {value}", value=node.value, _history=history)
     op = node.op

@@ -65,7 +65,7 @@ class Linear(Module):
                 out.append(total + bj)
             return out
 
-    def parameters(self) -> list[Param]:
+    def parameters(self) -> list[Node]:
         return [p for row in self.W for p in row] + self.b
 
 

@@ -85,7 +85,7 @@ def as_inputs(x: Any, nin: int) -> list[Node]:
 class Module:
     """Something with parameters: ``parameters()`` and ``zero_grad()``."""
 
-    def parameters(self) -> list[Param]:
+    def parameters(self) -> list[Node]:
         return []
 
     def zero_grad(self) -> None:
@@ -122,7 +122,7 @@ class Neuron(Module):
         total = total + self.b
         return total if self._act is None else self._act(total)
 
-    def parameters(self) -> list[Param]:
+    def parameters(self) -> list[Node]:
         return [*self.w, self.b]
 
     def __repr__(self) -> str:
@@ -145,7 +145,7 @@ class Layer(Module):
         with group(self.name):
             return [n.forward(xs) for n in self.neurons]
 
-    def parameters(self) -> list[Param]:
+    def parameters(self) -> list[Node]:
         return [p for n in self.neurons for p in n.parameters()]
 
     def __repr__(self) -> str:
@@ -176,7 +176,7 @@ class MLP(Module):
             out = layer(out)
         return out[0] if len(out) == 1 else out
 
-    def parameters(self) -> list[Param]:
+    def parameters(self) -> list[Node]:
         return [p for layer in self.layers for p in layer.parameters()]
 
     def __repr__(self) -> str:

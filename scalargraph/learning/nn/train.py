@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
 from ...core.graph import Graph
-from ...core.node import Node, Param
+from ...core.node import Node, is_param
 from ...errors import InputError
 
 __all__ = ["SGD", "ProgressBar", "fit"]
@@ -33,11 +33,11 @@ class SGD:
     (weight_decay/2)·Σp² added to the loss. Parameters whose grad is None are skipped.
     """
 
-    def __init__(self, params: Iterable[Param], lr: float = 0.1, momentum: float = 0.0,
+    def __init__(self, params: Iterable[Node], lr: float = 0.1, momentum: float = 0.0,
                  weight_decay: float = 0.0) -> None:
         self.params = list(params)
         for p in self.params:
-            if not isinstance(p, Param):
+            if not is_param(p):
                 raise InputError(f"SGD optimizes sg.Param leaves; got {p!r}")
         if not 0.0 <= momentum < 1.0:
             raise InputError(f"momentum must be in [0, 1), got {momentum}")
@@ -109,7 +109,7 @@ LossSource = Node | Callable[[], Node]
 
 
 def fit(loss: LossSource, steps: int = 100, lr: float | Callable[[int], float] | None = None, *,
-        optimizer: SGD | None = None, params: Iterable[Param] | None = None,
+        optimizer: SGD | None = None, params: Iterable[Node] | None = None,
         feed: Callable[[int], dict[str, Any]] | None = None, progress: bool | TextIO = True,
         callback: Callable[[int, float], None] | None = None) -> list[float]:
     """Train for ``steps`` steps; return the loss before each update (the history).
