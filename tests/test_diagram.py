@@ -378,7 +378,7 @@ def test_bad_options_are_named(kwargs, error, words):
 
 
 def test_draw_needs_a_node():
-    with pytest.raises(sg.OperandTypeError, match="needs a Node"):
+    with pytest.raises(sg.OperandTypeError, match="needs the output Node, a Graph or an example"):
         sg.draw(3.0)
 
 

@@ -167,9 +167,9 @@ def test_bad_inputs():
     np = pytest.importorskip("numpy")
     with pytest.raises(sg.BackwardError, match="scalar graphs only"):
         sg.backward_paths(sg.sum(sg.Node(np.array([1.0, 2.0])) * 2))
-    with pytest.raises(sg.InputError, match="needs a Node"):
+    with pytest.raises(sg.OperandTypeError, match="needs the output Node"):
         sg.backward_paths(3.0)  # type: ignore[arg-type]
-    with pytest.raises(sg.InputError, match="needs a Node"):
+    with pytest.raises(sg.OperandTypeError, match="needs the output Node"):
         sg.cost("f")  # type: ignore[arg-type]
     with pytest.raises(sg.InputError, match="depth"):
         diamond_ladder(-1)

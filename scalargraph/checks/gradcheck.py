@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..core.graph import Graph
+from ..core.graph import Graph, output_of
 from ..core.labels import labels
 from ..core.node import Node
 from ..core.schedule import Schedule
@@ -89,7 +89,7 @@ def gradcheck(output: Node, eps: float = 1e-6, rtol: float = 1e-5, atol: float =
     the numeric ones from re-evaluating the graph into lists of its own: no node's
     value or ``.grad`` is written, so threads may check graphs that share nodes.
     """
-    graph = Graph(output)
+    graph = output if isinstance(output, Graph) else Graph(output_of(output, "gradcheck"))
     try:
         analytic = Schedule(graph).gradients()
     except DomainError as err:

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..core.graph import Graph, output_of
 from ..core.node import Constant, Node
 from ..core.schedule import Schedule
 from .check import Check, check_node, downstream, node_difference
@@ -42,7 +43,7 @@ def check_nodes(output: Node, *, grads: Mapping[Node, Any] | None = None,
     which writes no ``.grad``). ``ok`` when
     ``|backward - numeric| <= atol + rtol · max(|backward|, |numeric|)``.
     """
-    schedule = Schedule(output)
+    schedule = Schedule(output if isinstance(output, Graph) else output_of(output, "check_nodes"))
     order = schedule.nodes
     shown: dict[Node, Any] = {n: (grads.get(n) if grads is not None else n.grad) for n in order}
     if any(g is None for n, g in shown.items() if not isinstance(n, Constant)):

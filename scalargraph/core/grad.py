@@ -21,9 +21,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from ..errors import BackwardError, DomainError, InputError
+from ..errors import BackwardError, DomainError
 from .functions import NODES
-from .graph import refresh, topological_order
+from .graph import output_of, refresh, topological_order
 from .node import Constant, Node
 from .schedule import Edge, Schedule, _targets, replay
 
@@ -55,8 +55,7 @@ def grad(output: Node, wrt: Node | Sequence[Node], create_graph: bool = False) -
     >>> sg.grad(dx, [x, y])                     # d²f/dx² = eˣ, d²f/dxdy = 1
     [20.085536923187668, 1.0]
     """
-    if not isinstance(output, Node):
-        raise InputError(f"grad() needs a Node as the output, got {type(output).__name__}")
+    output = output_of(output, "grad")
     targets = _targets(wrt, "grad")
     refresh(topological_order(output))  # values assigned since: re-evaluate first
     schedule = Schedule(output)

@@ -39,7 +39,7 @@ from .ops import Op
 
 __all__ = [
     "BackwardStats", "Graph", "backward_from", "backward_pass", "evaluation_plan", "local_derivative",
-    "put_back", "reevaluate", "refresh", "renew", "stale_nodes", "topological_order",
+    "output_of", "put_back", "reevaluate", "refresh", "renew", "stale_nodes", "topological_order",
 ]
 
 
@@ -84,6 +84,28 @@ def topological_order(output: Node) -> list[Node]:
             continue
         emit(pop())
     return order
+
+
+def output_of(f: Any, what: str) -> Node:
+    """The output Node of ``f``: a Node, a :class:`Graph` or an example (``.output``). Every
+    tool takes any of the three, and refuses anything else with this one error.
+
+    >>> import scalargraph as sg
+    >>> f = sg.Node(2.0) * 3
+    >>> output_of(f, "draw") is output_of(sg.Graph(f), "draw") is f
+    True
+    >>> output_of("f", "draw")
+    Traceback (most recent call last):
+    ...
+    scalargraph.errors.OperandTypeError: draw() needs the output Node, a Graph or an example, got str 'f'
+    """
+    if isinstance(f, Node):
+        return f
+    output = f.output if isinstance(f, Graph) else getattr(f, "output", None)
+    if isinstance(output, Node):
+        return output
+    raise OperandTypeError(
+        f"{what}() needs the output Node, a Graph or an example, got {type(f).__name__} {f!r}")
 
 
 def _check_node(output: Any) -> None:

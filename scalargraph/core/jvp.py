@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import Any, Literal, overload
 
 from ..errors import InputError
-from .graph import Graph, refresh
+from .graph import Graph, output_of, refresh
 from .node import Constant, Node, as_value
 from .schedule import Edge, Schedule
 
@@ -111,7 +111,6 @@ def jvp(output: Node, direction: Mapping[Any, Any], per_node: bool = False) -> A
     >>> {n.name: t for n, t in sg.jvp(f, {z: 1.0}, per_node=True).items()}
     {'x': 0.0, 'y': 0.0, 'q': 0.0, 'z': 1.0, 'f': 3.0}
     """
-    if not isinstance(output, Node):
-        raise InputError(f"jvp() needs a Node as the output, got {type(output).__name__}")
+    output = output_of(output, "jvp")
     tangents, _ = forward_pass(Graph(output), direction)
     return tangents if per_node else tangents[output]

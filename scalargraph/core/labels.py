@@ -18,8 +18,8 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..errors import InputError, OperandTypeError
-from .graph import Graph, refresh
+from ..errors import InputError
+from .graph import Graph, output_of, refresh
 from .node import Constant, Node, is_param
 from .ops import derivative_templates
 
@@ -85,14 +85,7 @@ def as_graph(f: Any, what: str = "steps") -> Graph:
     ...
     scalargraph.errors.OperandTypeError: steps() needs the output Node, a Graph or an example, got str 'f'
     """
-    output = getattr(f, "output", None)
-    graph = f if isinstance(f, Graph) else Graph(output) if isinstance(output, Node) else None
-    if graph is None:
-        if not isinstance(f, Node):
-            raise OperandTypeError(
-                f"{what}() needs the output Node, a Graph or an example, got {type(f).__name__} {f!r}"
-            )
-        graph = Graph(f)
+    graph = f if isinstance(f, Graph) else Graph(output_of(f, what))
     refresh(graph.nodes)  # values assigned since the graph was computed: re-evaluate first
     for i, node in enumerate(graph.nodes):
         if node.value.__class__ is not float:

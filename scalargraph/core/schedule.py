@@ -51,13 +51,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property
 from typing import Any, NamedTuple
 
-from ..errors import InputError, OperandTypeError, ScalargraphError
+from ..errors import InputError, ScalargraphError
 from .graph import (
     Graph,
     _check_scalar_output,
     _fit,
     _float_faults_raise,
     local_derivative,
+    output_of,
     topological_order,
 )
 from .labels import format_number, label
@@ -184,8 +185,8 @@ class Schedule:
         elif isinstance(f, Node):
             self.output, self.nodes = f, tuple(topological_order(f))
         else:
-            raise OperandTypeError(
-                f"Schedule() needs the output Node of a graph or a Graph, got {type(f).__name__} {f!r}")
+            self.output = output_of(f, "Schedule")  # an example (.output), or the error
+            self.nodes = tuple(topological_order(self.output))
         self.links: tuple[Link, ...] = tuple(reverse_links(self.nodes))
 
     @cached_property
@@ -296,7 +297,7 @@ def gradients(output: Node | Graph, wrt: Node | Sequence[Node] | None = None) ->
     (5.0, [0.25, 0.0], True)
     """
     targets = None if wrt is None else _targets(wrt, "gradients")
-    grads = Schedule(output).gradients()
+    grads = Schedule(output if isinstance(output, Graph) else output_of(output, "gradients")).gradients()
     if targets is None:
         return grads
     found = [grads.get(t, 0.0) for t in targets]

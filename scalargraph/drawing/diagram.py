@@ -35,10 +35,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..core.graph import refresh, topological_order
+from ..core.graph import output_of, refresh, topological_order
 from ..core.labels import DIGITS
 from ..core.node import Node
-from ..errors import InputError, MissingDependencyError, OperandTypeError
+from ..errors import InputError, MissingDependencyError
 from . import fit
 from .dot import LABEL_MODES, NAME, SMALL, XLABEL_ABOVE, Builder, Options
 from .plan import (
@@ -216,8 +216,7 @@ def draw(output: Node, *, values: Mapping[Node, Any] | None = None,
     - ``max_nodes``: draw at most this many boxes (those nearest the output) and
       warn; None for no limit.
     """
-    if not isinstance(output, Node):
-        raise OperandTypeError(f"draw() needs a Node (the graph's output), got {type(output).__name__}")
+    output = output_of(output, "draw")
     if precision is not None:
         warnings.warn("draw(precision=...) is now draw(digits=...)", DeprecationWarning, stacklevel=2)
         digits = precision if digits is None else digits

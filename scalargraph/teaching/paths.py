@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core.functions import cos, sin
-from ..core.graph import Graph
+from ..core.graph import Graph, output_of
 from ..core.labels import label
 from ..core.node import Constant, Node
 from ..core.schedule import Schedule
@@ -137,8 +137,7 @@ def backward_paths(output: Node, limit: int = PATH_LIMIT) -> PathSum:
     >>> r.gradients, r.paths, r.multiplications
     ({'x': -4.0, 'y': -4.0, 'z': 3.0}, 3, 2)
     """
-    if not isinstance(output, Node):
-        raise InputError(f"backward_paths() needs a Node, got {type(output).__name__}")
+    output = output_of(output, "backward_paths")
     graph = Graph(output)
     if any(n.value.__class__ is not float for n in graph.nodes):
         raise BackwardError(
@@ -252,8 +251,7 @@ def cost(output: Node) -> Cost:
     >>> c.reverse, c.paths, c.multiplications, c.forward
     (4, 3, 2, 4)
     """
-    if not isinstance(output, Node):
-        raise InputError(f"cost() needs a Node, got {type(output).__name__}")
+    output = output_of(output, "cost")
     graph = Graph(output)
     counted = count_paths(output)
     return Cost(graph.edges, len(graph.inputs) + len(graph.params), counted.paths,

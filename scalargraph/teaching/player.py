@@ -36,6 +36,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ..core.labels import as_graph
 from ..core.node import Node
 from ..drawing.diagram import THEMES
 from ..drawing.render import as_path, check_target, render, write_file
@@ -265,7 +266,7 @@ def player(f: Any, mode: str = "both", *, digits: int = 5, interval: float = 1.2
     for bad in _CHOSEN:
         if bad in draw_options:
             raise InputError(f"player() chooses {bad}= for each frame itself; leave it out")
-    walk = steps(f, mode, digits=digits)
+    walk = steps(as_graph(f, "player"), mode, digits=digits)
     if not walk:
         raise InputError(f"nothing to play: the {mode} pass of this graph has no steps "
                          "(its output is a constant); use mode='both' or 'backward'")
