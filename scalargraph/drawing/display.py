@@ -1,0 +1,133 @@
+"""How pictures show in notebooks: SVG where the frontend trusts the output, a sharp PNG where not.
+
+A notebook a user did not run is *untrusted*: JupyterLab then renders neither SVG
+nor scripts from its outputs, only PNG, text and sanitized HTML (no ``<svg>``, no
+``<script>``). So every picture is shown two ways at once:
+
+- :func:`mimebundle` (a Diagram): ``image/svg+xml`` for trusted frontends and an
+  ``image/png`` rendered at twice the display resolution, with the SVG's width and
+  height in the metadata so that both show at the same size.
+- :func:`picture_html` (inside HTML outputs: a step, a quiz): an ``<img>`` of that PNG,
+  which sanitized HTML keeps, followed by the SVG in a ``<script type="text/plain">``
+  (dropped whole by a sanitizer) and a script that puts the SVG in the image's place
+  (runs only where scripts run: trusted JupyterLab, VS Code, nbconvert's HTML).
+
+PNGs are reduced to a 256-colour palette (diagrams have a handful of colours plus
+anti-aliasing): about a third of the bytes, no visible change.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import re
+from typing import Any
+
+__all__ = ["DISPLAY_WIDTH", "SCALE", "mimebundle", "picture_html", "png_for_display"]
+
+#: The PNG has SCALE pixels per CSS pixel (sharp on high-density screens).
+SCALE = 2
+#: Pictures wider than this (CSS pixels) are rendered for this width: a notebook column is about
+#: 880 px and browsers shrink wider images to fit, so more pixels would only add bytes.
+DISPLAY_WIDTH = 1000
+
+_SIZE = re.compile(r'<svg width="([0-9.]+)pt" height="([0-9.]+)pt"')
+
+
+def svg_size(svg: str) -> tuple[float, float] | None:
+    """The SVG's size in CSS pixels (Graphviz writes points: 1 pt = 4/3 px).
+
+    >>> svg_size('<svg width="75pt" height="30pt" viewBox="0 0 75 30">')
+    (100.0, 40.0)
+    """
+    m = _SIZE.search(svg)
+    return None if m is None else (float(m.group(1)) * 4 / 3, float(m.group(2)) * 4 / 3)
+
+
+def png_for_display(diagram: Any) -> tuple[bytes, tuple[float, float] | None]:
+    """The diagram as a PNG of ``SCALE`` pixels per CSS pixel of its SVG (at most
+    ``SCALE × DISPLAY_WIDTH`` pixels wide), and the SVG's size in CSS pixels."""
+    from .render import render
+
+    size = svg_size(diagram.svg())
+    width = size[0] if size else DISPLAY_WIDTH
+    dpi = 96.0 * SCALE * min(1.0, DISPLAY_WIDTH / width)
+    digraph = diagram.digraph.copy()
+    digraph.attr(dpi=f"{dpi:.2f}")
+    return _palette(render(digraph.source, "png")), size
+
+
+def _palette(png: bytes) -> bytes:
+    """The PNG with a 256-colour palette, where Pillow is installed (matplotlib brings it)."""
+    try:
+        from PIL import Image
+    except ImportError:
+        return png
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    out = io.BytesIO()
+    image.quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(out, format="PNG")
+    small = out.getvalue()
+    return small if len(small) < len(png) else png
+
+
+def mimebundle(diagram: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``(data, metadata)`` for ``_repr_mimebundle_``: SVG, the PNG sized like the SVG, text."""
+    svg = diagram.svg()
+    png, size = png_for_display(diagram)
+    data = {"image/svg+xml": svg, "image/png": base64.b64encode(png).decode("ascii"),
+            "text/plain": repr(diagram)}
+    metadata = {"image/png": {"width": round(size[0]), "height": round(size[1])}} if size else {}
+    return data, metadata
+
+
+_SWAP = ("<script>(function(){var s=document.currentScript,c=s&&s.previousElementSibling,"
+         "i=c&&c.previousElementSibling;if(!i||i.tagName!=='IMG')return;var t=document.createElement('div');"
+         r"t.innerHTML=c.textContent.split('<\\/script').join('<'+'/script');var v=t.querySelector('svg');"
+         "if(v){v.style.maxWidth='100%';"
+         "v.style.height='auto';i.replaceWith(v);}})();</script>")
+
+
+def picture_html(diagram: Any, alt: str = "computation graph diagram") -> str:
+    """The diagram for an HTML output: a PNG ``<img>`` that untrusted (sanitized) HTML keeps,
+    replaced by the SVG itself wherever scripts run."""
+    svg = diagram.svg()
+    svg = svg[svg.find("<svg"):].strip()  # an element to inline: no XML prolog or DOCTYPE
+    png, size = png_for_display(diagram)
+    width = f' width="{round(size[0])}"' if size else ""
+    carrier = svg.replace("</script", "<\\/script")
+    return (f'<img class="sg-picture" src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}"'
+            f'{width} alt="{html.escape(alt)}" style="max-width:100%;height:auto">'
+            f'<script type="text/plain" class="sg-svg-source">{carrier}</script>{_SWAP}')
+
+
+_LIVE = ("<script>(function(){var s=document.currentScript,c=s&&s.previousElementSibling,"
+         "f=c&&c.previousElementSibling;if(!f)return;var t=document.createElement('div');"
+         r"t.innerHTML=c.textContent.split('<\\/script').join('<'+'/script');f.replaceWith(t);"
+         "t.querySelectorAll('script').forEach(function(o){"
+         "var n=document.createElement('script');n.textContent=o.textContent;o.replaceWith(n);});})();"
+         "</script>")
+
+
+def live_or_static(live: str, static: str) -> str:
+    """HTML that shows ``static`` where scripts do not run (an untrusted notebook, GitHub) and
+    ``live`` (with its scripts) where they do: ``live`` travels in a ``<script type="text/plain">``,
+    which a sanitizer drops whole, and a script puts it in ``static``'s place."""
+    carrier = live.replace("</script", "<\\/script")
+    return (f'<div class="sg-static">{static}</div>'
+            f'<script type="text/plain" class="sg-live-source">{carrier}</script>{_LIVE}')
+
+
+def player_bundle(player: Any) -> dict[str, Any]:
+    """A player for Jupyter: the live player where scripts run; elsewhere the last frame's
+    diagram (a PNG) and every frame's equation, in order."""
+    last = player.frames[-1]
+    png, size = png_for_display(last.diagram)
+    width = f' width="{round(size[0])}"' if size else ""
+    img = (f'<img src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}"{width} '
+           f'alt="{html.escape(player.title)}: the last step" style="max-width:100%;height:auto">')
+    equations = "".join(f"<li>{html.escape(f.text)}</li>" for f in player.frames)
+    static = (f"<p><b>{html.escape(player.title)}</b> (the player needs a trusted notebook: "
+              f"run the cell; here, the last of its {len(player.frames)} steps)</p>{img}"
+              f"<ol>{equations}</ol>")
+    return {"text/html": live_or_static(player.fragment(), static), "text/plain": repr(player)}
