@@ -255,7 +255,8 @@ class Explorer:
         if self.plot:
             self._plot.value = self._plot_svg()
         try:
-            self._view.value = f'<div class="sg-explore-diagram">{svg_element(self.diagram().svg())}</div>'
+            self._view.value = ('<div class="sg-explore-diagram" style="overflow-x:auto">'
+                                f"{svg_element(self.diagram().svg())}</div>")
         except ScalargraphError as err:
             self._view.value = f"<pre>{html.escape(str(err))}</pre>"
 
