@@ -251,3 +251,29 @@ def test_explore_slider_changes_the_diagram(browser: Any, lab: dict[str, Any]) -
         assert not tab.errors, f"console errors: {tab.errors}"
     finally:
         tab.close()
+
+
+# ------------------------------------------------------------------ nbconvert's HTML
+@pytest.mark.parametrize("path", SAVED, ids=[p.stem for p in SAVED])
+def test_nbconvert_html_shows_every_picture(browser: Any, path: Path, tmp_path: Path) -> None:
+    """What notebook viewers show: ``jupyter nbconvert --to html``, opened in Chromium."""
+    pytest.importorskip("nbconvert")
+    expected = _scalargraph_outputs(path)
+    done = subprocess.run([sys.executable, "-m", "nbconvert", "--to", "html", "--output-dir", str(tmp_path),
+                           str(path)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto((tmp_path / path.with_suffix(".html").name).as_uri())
+        shown = page.evaluate("""() => [...document.querySelectorAll('.jp-Cell')].map(cell => {
+            const pics = [...cell.querySelectorAll('.jp-OutputArea-output img, .jp-OutputArea-output svg')]
+              .filter(e => !e.closest('[hidden]') && e.getBoundingClientRect().width > 50
+                           && (e.tagName !== 'IMG' || e.naturalWidth > 0));
+            return pics.length > 0; })""")
+        missing = [i for i in expected if not shown[i]]
+        assert not missing, f"{path.name}: cells whose pictures nbconvert's HTML does not show: {missing}"
+        assert not errors, f"{path.name}: script errors: {errors}"
+    finally:
+        page.close()
