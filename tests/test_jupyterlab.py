@@ -210,6 +210,8 @@ def test_tutorial_runs_in_jupyterlab(browser: Any, lab: dict[str, Any], name: st
         assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
                             ":has-text('Traceback')").count() == 0
         assert page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']").count() == 0
+        # The bundled Graphviz's Fontconfig line (a default kernel captures C-level stderr into cells).
+        assert page.locator(".jp-OutputArea-output:has-text('Fontconfig')").count() == 0
         svgs = page.locator(".jp-RenderedSVG img, .jp-RenderedSVG svg, .jp-RenderedHTMLCommon svg")
         assert svgs.count() > 0, f"{name}: no SVG diagram after Run All"
         sizes = [svgs.nth(k).evaluate("e => [e.getBoundingClientRect().width, e.getBoundingClientRect().height]")
