@@ -80,7 +80,9 @@ def test_the_player_bundle_holds_the_live_player_and_a_static_last_frame() -> No
     assert "<svg" not in kept and kept.count("<img ") == 1
     assert all(f.text.replace("'", "&#x27;") in kept for f in p.frames)  # every equation, in order
     carried = re.search(r'<script type="text/plain" class="sg-live-source">(.*?)</script>', html, re.S)
-    assert carried is not None and carried.group(1).replace("<\\/script", "</script") == p.fragment()
+    assert carried is not None
+    assert re.sub(r"<(\\+)/(script)", lambda m: "<" + m.group(1)[1:] + "/" + m.group(2), carried.group(1),
+                  flags=re.I) == p.fragment()
 
 
 # ------------------------------------------------------------------ in a browser
@@ -98,7 +100,8 @@ def browser():
 @pytest.mark.parametrize("scripts", [True, False])
 def test_in_a_browser_scripts_swap_in_the_svg_and_the_live_player(browser, scripts: bool) -> None:
     step_html = sg.steps(circuit())[-1]._repr_html_()
-    player_html = sg.player(circuit())._repr_mimebundle_()["text/html"]
+    x = sg.Node(2.0, name="x</script><b>")  # a name that must not end the carrier's script
+    player_html = sg.player((x * 3.0 + x).named("f<\\/script>"))._repr_mimebundle_()["text/html"]
     context = browser.new_context(java_script_enabled=scripts)
     page = context.new_page()
     errors: list[str] = []
@@ -114,6 +117,6 @@ def test_in_a_browser_scripts_swap_in_the_svg_and_the_live_player(browser, scrip
     else:
         shown = page.locator("#s img").evaluate("e => e.naturalWidth > 0 && e.clientWidth > 50")
         assert shown and page.locator("#p .sg-static img").count() == 1
-        assert page.locator("#p .sg-static li").count() == 10
+        assert page.locator("#p .sg-static li").count() == 7
     assert not errors
     context.close()

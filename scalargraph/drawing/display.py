@@ -32,7 +32,7 @@ SCALE = 2
 #: 880 px and browsers shrink wider images to fit, so more pixels would only add bytes.
 DISPLAY_WIDTH = 1000
 
-_SIZE = re.compile(r'<svg width="([0-9.]+)pt" height="([0-9.]+)pt"')
+_SIZE = re.compile(r'<svg\b[^>]*?\swidth="([0-9.]+)pt" height="([0-9.]+)pt"')
 
 
 def svg_size(svg: str) -> tuple[float, float] | None:
@@ -81,9 +81,23 @@ def mimebundle(diagram: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     return data, metadata
 
 
+def escape_script(text: str) -> str:
+    r"""``text`` made safe inside a ``<script>`` element: every ``</script`` (any case) gets a
+    backslash after ``<``, and one backslash more where there were some already, so that the
+    page's script undoes it exactly (``_UNESCAPE``).
+
+    >>> print(escape_script("a</script>"), escape_script(r"b<\/Script>"))
+    a<\/script> b<\\/Script>
+    """
+    return re.sub(r"<(\\*)/(script)", lambda m: "<" + m.group(1) + "\\/" + m.group(2), text, flags=re.I)
+
+
+#: JavaScript: the carrier's text with :func:`escape_script` undone.
+_UNESCAPE = (r"c.textContent.replace(/<(\\+)\/(script)/gi,function(_,b,w){return '<'+b.slice(1)+'/'+w;})")
+
 _SWAP = ("<script>(function(){var s=document.currentScript,c=s&&s.previousElementSibling,"
          "i=c&&c.previousElementSibling;if(!i||i.tagName!=='IMG')return;var t=document.createElement('div');"
-         r"t.innerHTML=c.textContent.split('<\\/script').join('<'+'/script');var v=t.querySelector('svg');"
+         f"t.innerHTML={_UNESCAPE};var v=t.querySelector('svg');"
          "if(v){v.style.maxWidth='100%';"
          "v.style.height='auto';i.replaceWith(v);}})();</script>")
 
@@ -95,7 +109,7 @@ def picture_html(diagram: Any, alt: str = "computation graph diagram") -> str:
     svg = svg[svg.find("<svg"):].strip()  # an element to inline: no XML prolog or DOCTYPE
     png, size = png_for_display(diagram)
     width = f' width="{round(size[0])}"' if size else ""
-    carrier = svg.replace("</script", "<\\/script")
+    carrier = escape_script(svg)
     return (f'<img class="sg-picture" src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}"'
             f'{width} alt="{html.escape(alt)}" style="max-width:100%;height:auto">'
             f'<script type="text/plain" class="sg-svg-source">{carrier}</script>{_SWAP}')
@@ -103,9 +117,10 @@ def picture_html(diagram: Any, alt: str = "computation graph diagram") -> str:
 
 _LIVE = ("<script>(function(){var s=document.currentScript,c=s&&s.previousElementSibling,"
          "f=c&&c.previousElementSibling;if(!f)return;var t=document.createElement('div');"
-         r"t.innerHTML=c.textContent.split('<\\/script').join('<'+'/script');f.replaceWith(t);"
+         f"t.innerHTML={_UNESCAPE};f.replaceWith(t);"
          "t.querySelectorAll('script').forEach(function(o){"
-         "var n=document.createElement('script');n.textContent=o.textContent;o.replaceWith(n);});})();"
+         "var n=document.createElement('script');Array.prototype.forEach.call(o.attributes,function(a){"
+         "n.setAttribute(a.name,a.value);});n.textContent=o.textContent;o.replaceWith(n);});})();"
          "</script>")
 
 
@@ -113,18 +128,19 @@ def live_or_static(live: str, static: str) -> str:
     """HTML that shows ``static`` where scripts do not run (an untrusted notebook, GitHub) and
     ``live`` (with its scripts) where they do: ``live`` travels in a ``<script type="text/plain">``,
     which a sanitizer drops whole, and a script puts it in ``static``'s place."""
-    carrier = live.replace("</script", "<\\/script")
+    carrier = escape_script(live)
     return (f'<div class="sg-static">{static}</div>'
             f'<script type="text/plain" class="sg-live-source">{carrier}</script>{_LIVE}')
 
 
 def player_bundle(player: Any) -> dict[str, Any]:
-    """A player for Jupyter: the live player where scripts run; elsewhere the last frame's
-    diagram (a PNG) and every frame's equation, in order."""
-    last = player.frames[-1]
-    png, size = png_for_display(last.diagram)
-    width = f' width="{round(size[0])}"' if size else ""
-    img = (f'<img src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}"{width} '
+    """A player for Jupyter: the live player where scripts run; elsewhere the final diagram
+    (a PNG, from ``player.png``) and every frame's equation, in order."""
+    size = svg_size(player.plan.svg())  # the final diagram, as the player lays it out
+    width = size[0] if size else DISPLAY_WIDTH
+    png = _palette(player.png(dpi=96.0 * SCALE * min(1.0, DISPLAY_WIDTH / width)))
+    shown = f' width="{round(size[0])}"' if size else ""
+    img = (f'<img src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}"{shown} '
            f'alt="{html.escape(player.title)}: the last step" style="max-width:100%;height:auto">')
     equations = "".join(f"<li>{html.escape(f.text)}</li>" for f in player.frames)
     static = (f"<p><b>{html.escape(player.title)}</b> (the player needs a trusted notebook: "
