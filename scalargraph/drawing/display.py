@@ -48,23 +48,24 @@ def svg_size(svg: str) -> tuple[float, float] | None:
 def png_for_display(diagram: Any) -> tuple[bytes, tuple[float, float] | None]:
     """The diagram as a PNG of ``SCALE`` pixels per CSS pixel of its SVG (at most
     ``SCALE × DISPLAY_WIDTH`` pixels wide), and the SVG's size in CSS pixels."""
-    from .render import render
-
     size = svg_size(diagram.svg())
     width = size[0] if size else DISPLAY_WIDTH
-    dpi = 96.0 * SCALE * min(1.0, DISPLAY_WIDTH / width)
-    digraph = diagram.digraph.copy()
-    digraph.attr(dpi=f"{dpi:.2f}")
-    return _palette(render(digraph.source, "png")), size
+    wanted = SCALE * min(width, DISPLAY_WIDTH)  # pixels
+    dpi = max(96, round(96.0 * wanted / width))  # Graphviz draws no PNG below 96 dpi
+    return _palette(diagram.png(dpi=dpi), max_width=round(wanted)), size
 
 
-def _palette(png: bytes) -> bytes:
-    """The PNG with a 256-colour palette, where Pillow is installed (matplotlib brings it)."""
+def _palette(png: bytes, max_width: int | None = None) -> bytes:
+    """The PNG with a 256-colour palette (and at most ``max_width`` pixels wide), where Pillow
+    is installed (matplotlib brings it); else the PNG as it is."""
     try:
         from PIL import Image
     except ImportError:
         return png
     image = Image.open(io.BytesIO(png)).convert("RGB")
+    if max_width is not None and image.width > max_width + 2:
+        image = image.resize((max_width, round(image.height * max_width / image.width)),
+                             Image.Resampling.LANCZOS)
     out = io.BytesIO()
     image.quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(out, format="PNG")
     small = out.getvalue()
@@ -97,22 +98,18 @@ _UNESCAPE = (r"c.textContent.replace(/<(\\+)\/(script)/gi,function(_,b,w){return
 
 _SWAP = ("<script>(function(){var s=document.currentScript,c=s&&s.previousElementSibling,"
          "i=c&&c.previousElementSibling;if(!i||i.tagName!=='IMG')return;var t=document.createElement('div');"
-         f"t.innerHTML={_UNESCAPE};var v=t.querySelector('svg');"
-         "if(v){v.style.maxWidth='100%';"
-         "v.style.height='auto';i.replaceWith(v);}})();</script>")
+         f"t.innerHTML={_UNESCAPE};var v=t.firstElementChild;if(v){{i.replaceWith(v);}}}})();</script>")
 
 
 def picture_html(diagram: Any, alt: str = "computation graph diagram") -> str:
     """The diagram for an HTML output: a PNG ``<img>`` that untrusted (sanitized) HTML keeps,
-    replaced by the SVG itself wherever scripts run."""
-    svg = diagram.svg()
-    svg = svg[svg.find("<svg"):].strip()  # an element to inline: no XML prolog or DOCTYPE
+    replaced by ``diagram.html()`` (the SVG, fitted to the cell) wherever scripts run."""
     png, size = png_for_display(diagram)
     width = f' width="{round(size[0])}"' if size else ""
-    carrier = escape_script(svg)
+    live = escape_script(diagram.html())
     return (f'<img class="sg-picture" src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}"'
             f'{width} alt="{html.escape(alt)}" style="max-width:100%;height:auto">'
-            f'<script type="text/plain" class="sg-svg-source">{carrier}</script>{_SWAP}')
+            f'<script type="text/plain" class="sg-svg-source">{live}</script>{_SWAP}')
 
 
 _LIVE = ("<script>(function(){var s=document.currentScript,c=s&&s.previousElementSibling,"

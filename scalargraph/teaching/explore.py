@@ -34,7 +34,6 @@ from ..core.graph import Graph
 from ..core.labels import as_graph, labels
 from ..core.node import Node, as_value
 from ..errors import InputError, MissingDependencyError, ScalargraphError
-from .steps import svg_element
 
 __all__ = ["Explorer", "explore"]
 
@@ -255,8 +254,7 @@ class Explorer:
         if self.plot:
             self._plot.value = self._plot_svg()
         try:
-            self._view.value = ('<div class="sg-explore-diagram" style="overflow-x:auto">'
-                                f"{svg_element(self.diagram().svg())}</div>")
+            self._view.value = f'<div class="sg-explore-diagram">{self.diagram().html()}</div>'
         except ScalargraphError as err:
             self._view.value = f"<pre>{html.escape(str(err))}</pre>"
 
@@ -278,7 +276,7 @@ def explore(f: Any, *, sliders: Iterable[Any] | None = None,
     - ``sliders``: the names or nodes to make sliders for (default: every input and parameter).
     - ``ranges``: ``{name: (low, high)}``; by default a slider spans its value ± max(1, 2·|value|).
     - ``plot``: show f against the input dragged last, with the tangent of slope df/dinput.
-    - Other keywords go to :func:`scalargraph.draw` (``precision``, ``rankdir``, ``theme``, ...).
+    - Other keywords go to :func:`scalargraph.draw` (``digits``, ``rankdir``, ``theme``, ...).
 
     In Jupyter the result shows itself as the widget (ipywidgets needed); ``w.set(x=1.0)``,
     ``w.value``, ``w.grads`` and ``w.diagram()`` work without it.
