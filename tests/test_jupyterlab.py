@@ -241,7 +241,7 @@ def test_explore_slider_changes_the_diagram(browser: Any, lab: dict[str, Any]) -
         diagram = box.locator(".sg-explore-diagram svg")
         diagram.wait_for(timeout=60_000)
         before = diagram.inner_html()
-        assert "grad 2.06" in before  # df/dx at (3, -4), as the cs231n notes have it
+        assert "grad 2.0596" in before  # df/dx at (3, -4), as the cs231n notes have it
         handle = box.locator(".noUi-handle, .slider-container input, [role=slider]").first
         handle.focus()
         page.keyboard.press("ArrowRight")
@@ -249,7 +249,7 @@ def test_explore_slider_changes_the_diagram(browser: Any, lab: dict[str, Any]) -
             "(old) => { const s = document.querySelector('.sg-explore .sg-explore-diagram svg');"
             " return s && s.innerHTML !== old; }", arg=before, timeout=30_000)
         after = diagram.inner_html()
-        assert "grad 2.06" not in after
+        assert "grad 2.0596" not in after
         assert not tab.errors, f"console errors: {tab.errors}"
     finally:
         tab.close()
