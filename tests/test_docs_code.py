@@ -31,17 +31,6 @@ PAGES = sorted(p for p in [*DOCS.rglob("*.md"), ROOT / "README.md"] if FENCE.sea
 REPR = re.compile(r"^[A-Za-z_]\w*\(")
 
 
-@pytest.fixture(autouse=True)
-def _forget_the_pages_ops() -> Any:
-    """A page that defines an op (sg.define_op) must not leave it in the table for later tests."""
-    from scalargraph.core.define import forget_op
-
-    before = set(sg.OPS)
-    yield
-    for name in set(sg.OPS) - before:
-        forget_op(name)
-
-
 def claim(comment: str) -> tuple[str, Any] | None:
     """What a comment says an expression gives: ("literal", value), ("repr", text) or None.
 
