@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install -qq --disable-pip-version-check
 OUT    := demo-output
 
-.PHONY: demo test docs bench fuzz lint clean tutorials
+.PHONY: demo test docs bench fuzz lint clean tutorials lab
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "scalargraph needs Python 3.10 or newer; run: make PYTHON=python3.12 ...")'
@@ -21,6 +21,10 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 $(VENV)/.installed-docs: $(VENV)/.installed
 	$(PIP) -e ".[docs]"
+	@touch $@
+
+$(VENV)/.installed-lab: $(VENV)/.installed
+	$(PIP) -e ".[lab]"
 	@touch $@
 
 $(VENV)/.installed-bench: $(VENV)/.installed
@@ -41,6 +45,11 @@ test: $(VENV)/.installed-test
 # The docs site (mkdocs.yml, docs/): site/index.html opens from disk, no server needed.
 docs: $(VENV)/.installed-docs
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+# JupyterLab (with the widgets and scikit-learn for the digits) in .venv, opened on tutorials/;
+# the venv's bin comes first on PATH so that the notebooks' python3 kernel is the venv's Python.
+lab: $(VENV)/.installed-lab
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --ServerApp.root_dir=tutorials
 
 tutorials: $(VENV)/.installed-test
 	$(BIN)/python tutorials/build.py

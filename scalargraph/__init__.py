@@ -82,7 +82,7 @@ _LAZY: dict[str, str] = {
     "player": ".teaching.player", "Player": ".teaching.player", "stepper": ".teaching.player",
     "quiz": ".teaching.quiz", "tape": ".teaching.tape", "staged_code": ".teaching.staged",
     "exercise": ".teaching.exercise",
-    "backward_paths": ".teaching.paths", "cost": ".teaching.paths",
+    "backward_paths": ".teaching.paths", "cost": ".teaching.paths", "explore": ".teaching.explore",
     "jvp": ".core.jvp", "grad": ".core.grad",                           # core, less used
     "parse": ".parsing.parser",                                         # parsing
     "from_micrograd": ".bridges.micrograd", "from_torch": ".bridges.pytorch",  # bridges

@@ -385,9 +385,9 @@ def test_draw_needs_a_node():
 # --------------------------------------------------------------- display
 def test_diagram_and_node_display_as_svg_in_jupyter():
     ex = circuit()
-    bundle = ex.output._repr_mimebundle_()
+    bundle, _ = ex.output._repr_mimebundle_()  # (data, metadata): see tests/test_display.py
     assert bundle["image/svg+xml"].lstrip().startswith("<?xml") and "<svg" in bundle["image/svg+xml"]
-    assert "image/svg+xml" in sg.draw(ex.output)._repr_mimebundle_()
+    assert "image/svg+xml" in sg.draw(ex.output)._repr_mimebundle_()[0]
 
 
 def test_digraph_restyling_reaches_the_source():

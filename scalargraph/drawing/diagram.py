@@ -139,9 +139,12 @@ class Diagram:
         data = self.source.encode("utf-8") if fmt == "dot" else self._image(fmt, dpi)
         return write_file(path, data, force)
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> dict[str, str]:
-        """Jupyter display: the SVG image."""
-        return {"image/svg+xml": self.svg(), "text/plain": repr(self)}
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None,
+                          **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Jupyter display: the SVG, and a PNG for frontends that do not trust the notebook."""
+        from .display import mimebundle
+
+        return mimebundle(self)
 
     def __repr__(self) -> str:
         return "<scalargraph Diagram: .svg() .png() .pdf() .save(path); .source is the DOT text>"

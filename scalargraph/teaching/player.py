@@ -114,6 +114,13 @@ class Player:
     def _repr_html_(self) -> str:
         return self.fragment()
 
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kwargs: Any) -> Any:
+        """Jupyter: the player, or where scripts do not run (an untrusted notebook) the last
+        step's diagram as a PNG and the equations."""
+        from ..drawing.display import player_bundle
+
+        return player_bundle(self)
+
     @property
     def uid(self) -> str:
         """The player's HTML id: from its content, so the same graph gives the same page."""

@@ -197,10 +197,12 @@ class Quiz:
                     **options)
 
     def _repr_html_(self) -> str:
+        from ..drawing.display import picture_html
+
         marks = "".join(f"<li>{html.escape(str(m)).replace(chr(10), '<br>')}</li>"
                         for m in self.marks.values())
         try:
-            svg = self.diagram().html()  # fits the cell, scrolls rather than shrink below 9 px
+            svg = picture_html(self.diagram())  # a PNG <img>; diagram.html() where scripts run
         except ScalargraphError:  # no renderer installed: the questions and marks alone
             svg = ""
         return (f'<div class="sg-quiz">{svg}'

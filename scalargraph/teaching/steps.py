@@ -231,8 +231,10 @@ class Step:
     def _repr_html_(self) -> str | None:
         import html
 
+        from ..drawing.display import picture_html
+
         try:
-            svg = self.diagram().html()  # fits the cell, scrolls rather than shrink below 9 px
+            svg = picture_html(self.diagram())  # a PNG <img>; diagram.html() where scripts run
         except ScalargraphError:  # no renderer installed: Jupyter shows the LaTeX alone
             return None
         return (f'<div class="sg-step">{svg}<div class="sg-equation" title="{html.escape(self.text)}">'

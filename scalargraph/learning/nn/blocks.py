@@ -103,12 +103,19 @@ class Softmax(Module):
 class CrossEntropy(Module):
     """L = −Σ_i t_i log p_i for probabilities ``p`` and a target: a class index (an int, or
     an int array of labels when ``p`` holds batches), or a sequence of target probabilities
-    t_i (floats, or batches). A class index y means t = one-hot(y): L = −log p_y."""
+    t_i (floats, batches, or Nodes: leaves such as ``sg.Node(onehot[:, i], name="t1")`` that
+    ``Graph.forward`` feeds a new minibatch each step). A class index y means
+    t = one-hot(y): L = −log p_y."""
 
     def __init__(self, name: str = "CrossEntropy") -> None:
         self.name = name
 
     def __call__(self, p: Sequence[Node], target: Any) -> Node:
+        if isinstance(target, Node):
+            raise InputError(
+                "CrossEntropy: a single Node cannot be the class labels (they pick one p_i per "
+                "sample when the loss is built); for minibatches fed as leaves, give the one-hot "
+                "targets as one Node per class: [sg.Node(onehot[:, i], name=f't{i}') for i in ...]")
         with group(self.name):
             if _is_labels(p, target):
                 return -functions.log(_pick(p, target))
@@ -132,7 +139,9 @@ def _is_labels(p: Sequence[Node], target: Any) -> bool:
 
 
 def _is_zero(t: Any) -> bool:
-    return np.ndim(t) == 0 and float(t) == 0.0
+    """A target probability known to be 0 (its term is left out). A Node target (a one-hot
+    minibatch fed as a leaf) is never dropped: its value changes with every batch."""
+    return not isinstance(t, Node) and np.ndim(t) == 0 and float(t) == 0.0
 
 
 class Mean(Module):
