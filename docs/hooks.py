@@ -37,6 +37,7 @@ ROLES = {
     "drawing": "diagrams, Graphviz render",
     "checks": "gradcheck, per-node check",
     "parsing": "text to graph",
+    "bridges": "micrograd and PyTorch graphs in",
     "core": "node, op table, graph, backward, grad, jvp",
     "errors": "the exception classes",
 }
@@ -82,7 +83,8 @@ def layers_dot(order: list[list[str]], edges: set[tuple[str, str]]) -> str:
     for row in order:
         for name in row:
             role = ROLES.get(name, "")
-            label = f"<<b>{name}</b><br/><font point-size=\"10\">{role}</font>>"
+            small = f'<br/><font point-size="10">{role}</font>' if role else ""  # no empty element
+            label = f"<<b>{name}</b>{small}>"
             lines.append(f"  {name} [label={label}];")
         lines.append("  { rank=same; " + " ".join(f"{name};" for name in row) + " }")
     for a, b in sorted(edges):

@@ -83,7 +83,7 @@ EXPONENTS = [2.0, 3.0, 4.0, 10.0, 1.0, -1.0, -2.0, -3.0, 0.5, -0.5, 1.5, 2.5, 1 
 
 
 def _text_to_python(text: str) -> str:
-    """A simplified text form (``3·x²``, ``−1/x²``, ``0.5·x^(−0.5)``) as Python."""
+    """A simplified text form (``3·x²``, ``−1/x²``, ``0.5·x**(−0.5)``) as Python."""
     powers = {s: f"**{d}" for s, d in zip("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")}
     for sup, py in powers.items():
         text = text.replace(sup, py)
@@ -126,7 +126,7 @@ def test_simplified_forms_read_as_the_cs231n_notes_write_them():
     assert forms[2.0] == ("2·x", "2 x", "2.0 * x")
     assert forms[3.0] == ("3·x²", "3 {x}^{2}", "3.0 * x ** 2.0")
     assert forms[-1.0] == ("−1/x²", "-\\frac{1}{{x}^{2}}", "-x ** -2.0")
-    assert forms[0.5][0] == "0.5·x^(−0.5)"
+    assert forms[0.5][0] == "0.5·x**(−0.5)"
     # a base that is the constant, or an exponent that is a node: the table's general forms
     assert derivative_templates(OPS["pow"], 1, (2.0, None))[0] == OPS["pow"].dtext[1]
     assert derivative_templates(OPS["pow"], 0, (None, None))[0] == OPS["pow"].dtext[0]

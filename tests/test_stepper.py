@@ -48,7 +48,7 @@ def test_forward_equations_have_the_notes_numbers() -> None:
     assert both[1].text == "y = -4"
     assert both[2].text == f"sigy = σ(y) = σ(-4) = {g5(N['sigy'])}"
     assert both[5].text == "xpy = x + y = 3 + (-4) = -1"
-    assert both[6].text == "xpysqr = xpy^2 = (-1)^2 = 1"
+    assert both[6].text == "xpysqr = xpy**2 = (-1)**2 = 1"
     assert both[8].text == f"invden = 1 / den = 1 / {g5(N['den'])} = {g5(N['invden'])}"
     assert both[9].text == f"f = num · invden = 3.018 · 0.51214 = {g5(N['f'])}"
     assert g5(N["f"]) == "1.5456"

@@ -86,7 +86,7 @@ def derivative_templates(op: Op, k: int, constants: tuple[float | None, ...]) ->
     >>> derivative_templates(OPS["pow"], 0, (None, 2.0))
     ('2·‹a›', '2 ‹a›', '2.0 * ‹a›')
     >>> derivative_templates(OPS["pow"], 0, (None, None))[0]
-    '‹b›·‹a›^(‹b›−1)'
+    '‹b›·‹a›**(‹b›−1)'
     """
     if op.simplified is not None:
         forms = op.simplified(k, constants)
@@ -105,13 +105,13 @@ def _number(x: float) -> str:
 
 
 def _power(exponent: float) -> tuple[str, str]:
-    """``‹a›`` to a constant power, as text and LaTeX: ``‹a›²``, ``‹a›^(−0.5)``, ``{‹a›}^{2}``."""
+    """``‹a›`` to a constant power, as text and LaTeX: ``‹a›²``, ``‹a›**(−0.5)``, ``{‹a›}^{2}``."""
     tex = repr(exponent).removesuffix(".0")
     if exponent == 1:
         return "‹a›", "‹a›"
     if exponent.is_integer() and 2 <= exponent <= 9:
         return "‹a›" + tex.translate(_SUPERSCRIPT), f"{{‹a›}}^{{{tex}}}"
-    return f"‹a›^({_number(exponent)})", f"{{‹a›}}^{{{tex}}}"
+    return f"‹a›**({_number(exponent)})", f"{{‹a›}}^{{{tex}}}"
 
 
 def _pow_constant_exponent(k: int, constants: tuple[float | None, ...]) -> tuple[str, str, str] | None:
@@ -181,8 +181,8 @@ _TABLE = (
        dtext=("−1",), dlatex=("-1",), dcode=("-1",), points=_ANYWHERE, function=False),
     Op("pow", 2, lambda m, a, b: m.power(a, b),  # m.power refuses 0 ** b for b < 1
        (lambda m, o, a, b: b * m.pow(a, b - 1), lambda m, o, a, b: o * m.log(a)),
-       symbol="^", text="‹a›^‹b›", latex="{‹a›}^{‹b›}", code="‹a› ** ‹b›",
-       dtext=("‹b›·‹a›^(‹b›−1)", "‹out›·ln(‹a›)"),
+       symbol="**", text="‹a›**‹b›", latex="{‹a›}^{‹b›}", code="‹a› ** ‹b›",
+       dtext=("‹b›·‹a›**(‹b›−1)", "‹out›·ln(‹a›)"),
        dlatex=("‹b› \\cdot {‹a›}^{‹b› - 1}", "‹out› \\cdot \\ln ‹a›"),
        dcode=("‹b› * ‹a› ** (‹b› - 1)", "‹out› * math.log(‹a›)"),
        domain=("a ** b needs a > 0, or a = 0 with b >= 1, or a < 0 with a constant "

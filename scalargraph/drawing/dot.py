@@ -243,7 +243,7 @@ class Builder:
                 shown = [*shown[:3], "…", shown[-1]]
             return f"{' + '.join(shown)}  ({count} terms)"
         labels = [v.label(i) for i in node.inputs]
-        return _python_power(fill(node.op.text, v.label(node), *labels))
+        return fill(node.op.text, v.label(node), *labels)
 
     def _tag(self, node: Node) -> str:
         """The op symbol, with an attached parameter: ``× a`` is "multiply by a"; Σ for a folded sum."""
@@ -253,7 +253,7 @@ class Builder:
             return "Σ"
         params = [k for k, i in enumerate(node.inputs)
                   if (node, k) in self.plan.attached and is_param(i)]
-        symbol = _python_power(node.op.symbol)
+        symbol = node.op.symbol
         if len(params) != 1:
             return symbol
         name = self.view.label(node.inputs[params[0]])
@@ -382,7 +382,7 @@ class Builder:
             symbolic, number = "1", None
         else:
             assert node.op is not None
-            symbolic = _python_power(fill(local_templates(node, k)[0], out, *labels))
+            symbolic = fill(local_templates(node, k)[0], out, *labels)
             number = v.derivative(node, k)
         head = f"∂{out}/∂{labels[k]}"
         shown = None if number is None or mode == "symbolic" else v.number(number)
@@ -443,10 +443,6 @@ def _label_width(label: str) -> float:
         return 0.0
     return _html_size(label)[0] - 12 if isinstance(label, Html) else _width(label, SMALL)
 
-
-def _python_power(text: str) -> str:
-    """``xpy^2`` as Python and the parser write it: ``xpy**2``."""
-    return text.replace("^", "**")
 
 
 def _row(content: str, extra: str = "") -> str:

@@ -70,7 +70,7 @@ def _fill(template: str, out: str, *inputs: str) -> str:
         value = by_mark[part]
         before = "".join(parts[:i]).rstrip()
         after = "".join(parts[i + 1:]).lstrip("}")
-        if value.startswith("-") and (after.startswith("^") or before.endswith(_BINDS)):
+        if value.startswith("-") and (after.startswith(("^", "**")) or before.endswith(_BINDS)):
             value = f"({value})"
         text.append(value)
     return "".join(text)
