@@ -1,5 +1,6 @@
 """Player build time and page size against node and step count, beside the player of before
-issue 14 (``old_player.py``: one whole SVG per frame), both run here in the same run.
+issue 14 (one whole SVG per frame: scalargraph at commit ``OLD_PLAYER``, loaded with
+``baseline.load``), both run here in the same run.
 
 Times are CPU seconds of this process. Graphs: the cs231n staged example, micrograd's README
 example, and MLPs 2-4-4-1 and 2-8-8-1 on one sample (steps = forward + backward frames).
@@ -31,9 +32,12 @@ import scalargraph as sg
 from scalargraph.learning.examples import cs231n_staged
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import old_player  # the player before issue 14, for the side-by-side figures
+from baseline import load
 
 __all__ = ["rows"]
+
+#: The last commit with the player of before issue 14 (a whole SVG per frame).
+OLD_PLAYER = "c28333e"
 
 #: CPU time of this process: every row renders in-process (pygraphviz), and the machine is shared.
 CLOCK = time.process_time
@@ -41,8 +45,9 @@ CLOCK = time.process_time
 ISSUE_MLP = {"build": 68.0, "size_mb": 337.0}
 
 
-def micrograd_readme() -> sg.Node:
-    """micrograd's README example: g = 24.7041, dg/da = 138.8338, dg/db = 645.5773."""
+def micrograd_readme(sg: Any = sg) -> Any:
+    """micrograd's README example: g = 24.7041, dg/da = 138.8338, dg/db = 645.5773
+    (built with ``sg``, this tree's package or the old commit's)."""
     a, b = sg.Node(-4.0, name="a"), sg.Node(2.0, name="b")
     c = a + b
     d = a * b + b**3
@@ -56,20 +61,20 @@ def micrograd_readme() -> sg.Node:
     return (g + 10.0 / f).named("g")
 
 
-def mlp(widths: list[int]) -> sg.Node:
+def mlp(widths: list[int], sg: Any = sg) -> Any:
     return sg.nn.MLP(2, widths, rng=0)([0.5, -1.0])
 
 
-def graphs() -> list[tuple[str, Any, bool]]:
-    """(name, output, whether the old player runs on it here)."""
+def graphs(sg: Any = sg) -> list[tuple[str, Any, bool]]:
+    """(name, output built with ``sg``, whether the old player runs on it here)."""
     full = os.environ.get("SG_BENCH_FULL") == "1"
-    return [("cs231n example", cs231n_staged().output, True),
-            ("micrograd README", micrograd_readme(), True),
-            ("MLP 2-4-4-1", mlp([4, 4, 1]), True),
-            ("MLP 2-8-8-1", mlp([8, 8, 1]), full)]
+    return [("cs231n example", sg.examples.cs231n_staged().output, True),
+            ("micrograd README", micrograd_readme(sg), True),
+            ("MLP 2-4-4-1", mlp([4, 4, 1], sg), True),
+            ("MLP 2-8-8-1", mlp([8, 8, 1], sg), full)]
 
 
-def build(module: Any, f: sg.Node) -> str:
+def build(module: Any, f: Any) -> str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # draw's max_nodes warning on the old player's frames
         return str(module.player(f).html())
@@ -77,8 +82,9 @@ def build(module: Any, f: sg.Node) -> str:
 
 def rows() -> list[dict[str, Any]]:
     out = []
+    old = load(OLD_PLAYER, "scalargraph_old_player")
     build(sg, cs231n_staged().output)  # warm up: imports, fonts, the renderer
-    for name, f, run_old in graphs():
+    for (name, f, run_old), (_, f_old, _) in zip(graphs(), graphs(old)):
         nodes = len(sg.Graph(f).nodes)
         frames = len(sg.steps(f, "both"))
         what = f"{name}: {nodes} nodes, {frames} steps"
@@ -86,7 +92,7 @@ def rows() -> list[dict[str, Any]]:
         new_size = len(build(sg, f).encode("utf-8")) / 1e6
         if run_old:
             pages: list[str] = []
-            old_time = best_of(lambda: pages.append(build(old_player, f)), repeat=1 if frames > 100 else 3,
+            old_time = best_of(lambda: pages.append(build(old, f_old)), repeat=1 if frames > 100 else 3,
                                clock=CLOCK)
             old_size = len(pages[-1].encode("utf-8")) / 1e6
             old_name = "the old player, this run"
@@ -100,7 +106,8 @@ def rows() -> list[dict[str, Any]]:
                        "< 15 MB" if big else ""))
     f = cs231n_staged().output
     fresh_new = lambda: (sg.player(f),)  # a new player: no PNGs kept yet
-    fresh_old = lambda: (old_player.player(f),)
+    f_old = old.examples.cs231n_staged().output
+    fresh_old = lambda: (old.player(f_old),)
     gif_new = best_of(lambda p: p.gif(), repeat=2, setup=fresh_new, clock=CLOCK)
     gif_old = best_of(lambda p: p.gif(), repeat=2, setup=fresh_old, clock=CLOCK)
     out.append(row("player.gif(): cs231n example, 23 frames", gif_new, gif_old,
