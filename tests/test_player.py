@@ -4,7 +4,9 @@ without JavaScript), the GIF and the widget."""
 from __future__ import annotations
 
 import html
+import math
 import os
+import re
 import shutil
 import sys
 import warnings
@@ -115,8 +117,11 @@ def test_every_frame_shows_what_draw_draws_for_that_step(make, mode, options) ->
     p = sg.player(make(), mode, **options)
     walk = sg.steps(make(), mode)
     assert len(p) == len(walk)
+    sent: list[tuple[sg.Node, sg.Node]] = []  # the edges whose gradient has gone back so far
     for frame, step in zip(p.frames, walk):
-        expected = svg_of(step.diagram(**p.draw_options))  # with the player's options
+        sent += [step.edge] if step.edge is not None else []
+        # with the player's options, and the flow of every edge the backward pass went along
+        expected = svg_of(step.diagram(flow=sent, **p.draw_options))
         assert boxes(frame.svg) == boxes(expected), step.text
         colour = THEMES[options.get("theme", "light")].highlight_fill  # draw's highlighted rows
         assert highlighted(frame.svg, False) == highlighted(expected, True, colour), step.text
@@ -130,6 +135,53 @@ def test_the_micrograd_readme_numbers() -> None:
     assert any(t.startswith("ainput") and "grad 138.8338" in t for t in texts)
     assert any(t.startswith("binput") and "grad 645.5773" in t for t in texts)
     assert any(t.startswith("g+") and "value 24.70408" in t for t in texts)
+
+
+def edge_flows(svg: str) -> dict[str, str]:
+    """Each edge's flow line (``flow U × L = C``), by edge title; '' where it is blank."""
+    return {key: text.partition("flow ")[2] for key, text in boxes(svg).items() if "->" in key}
+
+
+def test_each_backward_step_writes_its_flow_on_its_edge_and_it_stays() -> None:
+    """The flows into x, read off the player's last frame, are the notes' three terms of dx;
+    each appears at the frame of its step (blank before) and stays."""
+    ex = cs231n_staged()
+    p = sg.player(ex, digits=17)
+    x = next(n for n in sg.Graph(ex.output).inputs if n.name == "x")
+    into_x = {}
+    for i, frame in enumerate(p.frames):
+        step = frame.step
+        if step.edge is not None and step.edge[0] is x:
+            consumer = step.edge[1].name
+            before, now = edge_flows(p.frames[i - 1].svg), edge_flows(frame.svg)
+            changed = [key for key in now if now[key] != before[key]]
+            assert len(changed) == 1 and before[changed[0]] == "", step.text   # one edge, blank before
+            into_x[consumer] = float(now[changed[0]].split(" = ")[1])  # U × L = C
+            assert all(edge_flows(later.svg)[changed[0]] == now[changed[0]] for later in p.frames[i:])
+    dsig = (1 - N["sigx"]) * N["sigx"] * N["dsigx"]
+    assert into_x == {"xpy": pytest.approx(N["dxpy"], rel=1e-15), "sigx": pytest.approx(dsig, rel=1e-15),
+                      "num": pytest.approx(N["dnum"], rel=1e-15)}
+    assert math.fsum(into_x.values()) == pytest.approx(N["dx"], rel=1e-15)  # 2.0595697955721652
+    assert all(text == "" for text in edge_flows(p.frames[9].svg).values())  # forward frames: none
+
+
+def test_an_attached_parameter_shows_what_each_place_adds() -> None:
+    """F = x·a² + a at x = 4, a = 1 (redwrasse): a's three places add 4, 4 and 1; the last
+    place the backward pass reaches shows the total 9. Before it reaches a place, that row
+    shows the running total."""
+    p = sg.player(param_attached())
+    rows = [re.findall("param a = [^·]* · ([^∂]*)", "".join(boxes(f.svg).values()))
+            for f in p.frames]  # after the value, up to the next row (the local derivative)
+    sent = [f for f in p.frames if f.step.edge is not None and f.step.edge[0].name == "a"]
+    assert [f.step.contribution for f in sent] == [1.0, 4.0, 4.0]
+    first, second, last = (rows[f.index] for f in sent)
+    assert sorted(first) == ["adds 1", "grad 1", "grad 1"]
+    assert sorted(second) == ["adds 1", "adds 4", "grad 5"]
+    assert sorted(last) == ["adds 1", "adds 4", "adds 4 · total grad 9"]
+    plain = sg.player(param_attached(), flow=False)
+    assert all("adds" not in t and "flow" not in t for f in plain.frames for t in boxes(f.svg).values())
+    with pytest.raises(sg.InputError, match="flow is True"):
+        sg.player(param_attached(), flow="active")
 
 
 def test_the_page_grows_with_nodes_plus_steps() -> None:
@@ -206,6 +258,13 @@ def test_gif_frames_come_from_one_layout(cs231n_player: sg.Player) -> None:
     changed = ImageChops.difference(images[15], images[16]).convert("L").point(lambda v: 255 if v else 0)
     share = sum(changed.histogram()[255:]) / (changed.width * changed.height)
     assert 0 < share < 0.03
+
+
+def test_gif_frames_write_each_edge_label_graphviz_accepts(capfd) -> None:
+    """A blank flow line must still be a valid Graphviz label (an empty <font> is not):
+    Graphviz reports a bad label on stderr and draws the edge without it."""
+    pngs = sg.player(cs231n_staged()).pngs()
+    assert len(pngs) == 23 and "Error" not in capfd.readouterr().err
 
 
 def test_save_errors_write_nothing(tmp_path, monkeypatch) -> None:
@@ -405,7 +464,8 @@ def test_player_in_chromium(browser, cs231n_player: sg.Player, tmp_path) -> None
     assert counter == "23 / 23" and heading == f"{title}: backward pass"
     assert equation.endswith(f"(total {g5(N['dy'])})  where ∂sigy/∂y = (1 − sigy)·sigy")
     # The last frame shows dx = 2.0596 in the x box, as draw() draws the last step.
-    expected = boxes(svg_of(sg.steps(cs231n_staged(), "both")[-1].diagram()))
+    walk = sg.steps(cs231n_staged(), "both")
+    expected = boxes(svg_of(walk[-1].diagram(flow=[s.edge for s in walk if s.edge])))
     on_screen = page.evaluate("""() => [...document.querySelectorAll('.sg-view svg g.node, .sg-view svg g.edge')]
         .map(g => [g.querySelector('title').textContent, [...g.querySelectorAll('text')].map(t => t.textContent).join('')])""")
     seen: dict[str, int] = {}

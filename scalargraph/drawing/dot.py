@@ -279,7 +279,7 @@ class Builder:
         sites = self.param_sites[param]
         compact = self.options.compact
         parts = []
-        if len(sites) == 1 or not (compact or self.options.flow):
+        if len(sites) == 1 or not (compact or self._flows(param, node)):
             parts.append(self._known("grad", v.grad(param), gradient=True))
         else:
             if self.options.labels != "symbolic":
@@ -353,12 +353,14 @@ class Builder:
         attrs.update(self._hot(False, edge=(inp, node) in self.marks))
         return attrs
 
+    def _flows(self, inp: Node, node: Node) -> bool:
+        """Whether the gradient flowing from ``node`` back to ``inp`` is written (``flow=``)."""
+        flow = self.options.flow
+        return flow is True or (flow is not False and (inp, node) in flow)
+
     def _flow_text(self, node: Node, k: int, inp: Node, mode: str | None = None) -> str:
         """``flow 1 × -4 = -4``: the gradient this edge carries back to ``inp`` (upstream × local)."""
-        flow = self.options.flow
-        if not flow or self.options.labels == "symbolic":
-            return ""
-        if flow is not True and (inp, node) not in flow:
+        if not self._flows(inp, node) or self.options.labels == "symbolic":
             return ""
         v = self.view
         root = self.plan.folded.get(node, node)

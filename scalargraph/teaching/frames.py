@@ -70,7 +70,7 @@ class Cell:
     """A text in the diagram that changes: ``states`` is ``[(frame, plain, muted), ...]``,
     each holding from its frame on (frame -1: before the first step)."""
 
-    kind: str  # value, grad, param (an attached parameter's row), derivative (edge or row)
+    kind: str  # value, grad, param (an attached parameter's row), derivative (edge or row), flow
     node: Node
     states: list[tuple[int, str, str]] = field(default_factory=list)
 
@@ -96,6 +96,7 @@ class _Layout:
     labels: dict[str, str]
     dot_ids: dict[int, str]
     edge_cells: dict[str, int]
+    flow_cells: dict[str, int] = field(default_factory=dict)  # the second line of an edge's label
 
 
 @dataclass
@@ -166,9 +167,13 @@ _STYLE = re.compile(r"<style>[^<]*</style>")
 
 
 # ------------------------------------------------------------------ building
-def make_plan(walk: list[Step], draw_options: dict[str, Any]) -> Plan:
-    """The plan of a player of ``walk`` (the steps of one graph), drawn with ``draw_options``."""
-    return _Builder(walk, draw_options).plan()
+def make_plan(walk: list[Step], draw_options: dict[str, Any], *, flow: bool = False) -> Plan:
+    """The plan of a player of ``walk`` (the steps of one graph), drawn with ``draw_options``.
+
+    ``flow``: each edge writes the gradient it carries back (as ``draw(flow=...)`` does) from
+    the step that sends it on, and an attached parameter used in several places then shows
+    what that place adds (the last place also the total)."""
+    return _Builder(walk, draw_options, flow).plan()
 
 
 _NODE_LINE = re.compile(r"^\t+([A-Za-z_][A-Za-z_0-9]*) \[label=<(.*)> ")
@@ -180,8 +185,9 @@ class _Builder:
     """Builds a :class:`Plan`: when each value and gradient becomes known, the cells, the
     widened diagram rendered once, and the markers in its SVG."""
 
-    def __init__(self, walk: list[Step], draw_options: dict[str, Any]) -> None:
+    def __init__(self, walk: list[Step], draw_options: dict[str, Any], flow: bool = False) -> None:
         self.walk = walk
+        self.flow = flow
         self.output = walk[-1].output
         self.order = topological_order(self.output)
         self.pos = {n: i for i, n in enumerate(self.order)}
@@ -191,16 +197,20 @@ class _Builder:
         self.options.setdefault("fold", False)  # every step's node keeps its box
         self.value_at: dict[Node, int] = {}  # step index at which each value becomes known
         self.grad_events: dict[Node, list[tuple[int, Any]]] = {}  # (step index, running total)
+        self.sent_at: dict[tuple[Node, Node], list[int]] = {}  # steps of each (input, consumer) edge
         for s in walk:
             if s.kind == "forward":
                 self.value_at[s.node] = s.index
             else:
                 self.grad_events.setdefault(s.node, []).append((s.index, s.total))
+                if s.edge is not None:
+                    self.sent_at.setdefault(s.edge, []).append(s.index)
         self.cells: list[Cell] = []
         self.by_key: dict[tuple[Any, ...], int] = {}
         self.hot_ids: dict[Any, int] = {}
         self.dot_ids: dict[int, str] = {}  # highlight -> the DOT node or edge it is on
         self.edge_cells: dict[str, int] = {}  # "n0->n2#0" -> the cell of its label
+        self.flow_cells: dict[str, int] = {}  # "n0->n2#0" -> the cell of its flow line
         self.frame_of: dict[int, int] = {}
         self.theme_name = self.options.get("theme", "light")
         self.boxed: set[Node] = set()
@@ -210,7 +220,7 @@ class _Builder:
         final_grads = {n: events[-1][1] for n, events in self.grad_events.items()}
         # The final diagram, drawn once; its DOT gets the widest text of each cell.
         diagram = draw(self.output, values={n: n.value for n in self.order}, grads=final_grads,
-                       **self.options)
+                       flow=self.flow, **self.options)
         self.theme = THEMES[self.theme_name]  # a valid name: draw() checked it
         # What a cell shows before its numbers are known, as draw() writes it: the diagram
         # with nothing computed (its DOT only; it is not laid out).
@@ -250,19 +260,32 @@ class _Builder:
         return [(-1, "", "grad not computed")] + [
             (self.frame(i), f"grad {self.number(t)}", "") for i, t in self.grad_events.get(node, [])]
 
+    def sent(self, inp: Node, consumer: Node, k: int) -> int | None:
+        """The frame of the backward step along ``consumer``'s input ``k`` (None: no such step)."""
+        nth = sum(1 for i in consumer.inputs[:k] if i is inp)
+        found = self.sent_at.get((inp, consumer), [])
+        return self.frame(found[nth]) if nth < len(found) else None
+
     def param_states(self, node: Node, j: int) -> list[tuple[int, str, str]]:
         """The ``j``-th attached parameter's row in ``node``'s box: ``param a = 1 · grad 9``;
-        what comes before the gradient is taken from draw's final and blank diagrams."""
-        param = node.inputs[sorted(k for (n, k) in self.attached if n is node)[j]]
+        what comes before the gradient is taken from draw's final and blank diagrams. With
+        ``flow``, a parameter attached in several places shows, once the backward pass has
+        gone through this place, what it adds there (draw's final row)."""
+        k = sorted(k for (n, k) in self.attached if n is node)[j]
+        param = node.inputs[k]
         box = f"n{self.pos[node]}"
-        known, unknown = (self.rows[which][box]["param"][j].rsplit(" · ", 1)[0] + " · "
-                          for which in ("final", "blank"))
+        final, blank = (self.rows[which][box]["param"][j] for which in ("final", "blank"))
+        known, unknown = (text.split(" · ", 1)[0] + " · " for text in (final, blank))
         value_known = self.known_at(param)
         grads = self.grad_states(param)
         states = []
         for at in sorted({value_known} | {s[0] for s in grads}):
             g = next(s for s in reversed(grads) if s[0] <= at)
             states.append((at, (known if value_known <= at else unknown) + g[1], g[2]))
+        sites = sum(1 for n, i in self.attached if n.inputs[i] is param)
+        sent = self.sent(param, node, k) if self.flow and sites > 1 else None
+        if sent is not None:
+            states = [s for s in states if s[0] < sent] + [(sent, final, "")]
         return states
 
     def add(self, key: tuple[Any, ...], cell: Cell) -> None:
@@ -333,10 +356,14 @@ class _Builder:
                 consumer, j = found[k]
                 dot_id = f"{title}#{k}"
                 self.hot((consumer.inputs[j], consumer), g, dot_id)
-                text = g.find(f".//{_S}text")  # inside an <a> when the label has a tooltip
-                if text is not None and dot_id in self.blank_edges:
-                    self.edge_cells[dot_id] = self.derivative(text, consumer, self.blank_edges[dot_id])
-        layout = _Layout(digraph.source, labels, self.dot_ids, self.edge_cells)
+                texts = list(g.iter(_S + "text"))  # inside an <a> when the label has a tooltip
+                if texts and dot_id in self.blank_edges:
+                    self.edge_cells[dot_id] = self.derivative(texts[0], consumer, self.blank_edges[dot_id])
+                sent = self.sent(consumer.inputs[j], consumer, j)
+                if self.flow and len(texts) == 2 and sent is not None:
+                    self.flow_cells[dot_id] = self.flow_cell(texts[1], consumer, sent)
+                    _untold(g)
+        layout = _Layout(digraph.source, labels, self.dot_ids, self.edge_cells, self.flow_cells)
         return ET.tostring(root, encoding="unicode"), layout
 
     def hot(self, key: Any, element: ET.Element, dot_id: str) -> None:
@@ -346,13 +373,21 @@ class _Builder:
         element.set("class", (element.get("class") or "") + f"\ue002{h}\ue003")
         element.set("data-h", str(h))
 
-    def mark(self, element: ET.Element, c: int) -> None:
+    def mark(self, element: ET.Element, c: int, fill: str | None = None) -> None:
         """Make a text element the place of cell ``c`` (its style comes with each state)."""
         for attr in ("font-style", "font-weight"):
             element.attrib.pop(attr, None)
-        element.set("fill", self.theme.text)
+        element.set("fill", fill or self.theme.text)
         element.text = f"\ue000{c}\ue001"
         element.set("data-c", str(c))
+
+    def flow_cell(self, text: ET.Element, consumer: Node, sent: int) -> int:
+        """The gradient an edge carries back (draw's ``flow 1 × -4 = -4``): blank until the step
+        that sends it, then as in the final diagram (the consumer's gradient is complete by then)."""
+        c = len(self.cells)
+        self.cells.append(Cell("flow", consumer, [(-1, "", ""), (sent, "".join(text.itertext()), "")]))
+        self.mark(text, c, self.theme.flow)
+        return c
 
     def derivative(self, text: ET.Element, consumer: Node, unknown: str) -> int:
         """A local derivative's cell: as in the blank diagram (symbolic) until the consumer's
@@ -483,7 +518,7 @@ def _style(root: ET.Element, name: str, theme: Any) -> None:
         f"{{stroke:{hl};stroke-width:3px}}"
         f"{scope} g.edge.sg-hot > path{{stroke:{hl};stroke-width:3px}}"
         f"{scope} g.edge.sg-hot > polygon{{stroke:{hl};fill:{hl}}}"
-        f"{scope} g.edge.sg-hot > text{{fill:{hl};font-weight:bold}}"
+        f"{scope} g.edge.sg-hot text{{fill:{hl};font-weight:bold}}"
         f"{scope} polygon.sg-hot{{fill:{theme.highlight_fill};stroke:{hl};stroke-width:2px}}")
     root.insert(0, style)
 
@@ -497,6 +532,17 @@ def _edge_list(order: list[Node], pos: dict[Node, int],
             if (n, k) not in attached:
                 edges.setdefault(f"n{pos[i]}->n{pos[n]}", []).append((n, k))
     return edges
+
+
+_XLINK_TITLE = "{http://www.w3.org/1999/xlink}title"
+
+
+def _untold(g: ET.Element) -> None:
+    """An edge's tooltip without its flow, which the frames show only once it is sent."""
+    for a in g.iter(_S + "a"):
+        title = a.get(_XLINK_TITLE)
+        if title and "; flow " in title:
+            a.set(_XLINK_TITLE, title.split("; flow ", 1)[0])
 
 
 def _mark_background(children: list[ET.Element], text: ET.Element, hot: Any) -> None:

@@ -8,7 +8,10 @@ steps, not nodes × steps. Without JavaScript (a saved notebook, a handout) the
 page shows the final diagram and every step's equation; with JavaScript a small
 inline script turns the same page into the player: slider, previous/next/play,
 arrow keys, zoom (buttons, Ctrl + wheel, keys + and -) and drag to pan, the
-active box kept in view. The page loads nothing: no kernel, no network.
+active box kept in view. It opens with the whole graph in the window where its text
+stays legible (at least 10 px), else at the diagram's own size (1:1), scrolled. Each
+backward step writes on its edge the gradient it sends back, which stays there. The page
+loads nothing: no kernel, no network.
 ``.save("backprop.html")`` writes it, ``.save("backprop.gif")`` writes an
 animated GIF (every frame rendered from the same layout), and in Jupyter the
 player shows itself. ``sg.stepper(f)`` is the same as an ipywidgets Play + slider.
@@ -258,18 +261,24 @@ class Player:
 
 
 def player(f: Any, mode: str = "both", *, digits: int = 5, interval: float = 1.2,
-           title: str | None = None, **draw_options: Any) -> Player:
+           title: str | None = None, flow: bool = True, **draw_options: Any) -> Player:
     """A player of the steps of ``f`` (an output Node, a Graph or an example).
 
     ``mode``: ``"both"`` (forward then backward), ``"forward"`` or ``"backward"``.
     ``digits``: significant digits in equations and diagrams. ``interval``: seconds
-    per frame when playing and in the GIF. Other keywords go to :func:`scalargraph.draw`
+    per frame when playing and in the GIF. ``flow``: each backward step writes on its edge
+    the gradient it carries back (upstream × local, as ``draw(flow=True)``), which stays
+    there; a parameter attached in several places shows what each place adds. Other keywords
+    go to :func:`scalargraph.draw`
     (``theme``, ``rankdir``, ``edge_labels``, ``collapse``, ``max_nodes``, ...); the steps
     of nodes inside a collapsed group, or beyond ``max_nodes``, are left out.
     Above ``FRAMES_WARN`` frames it warns and says how to play a part of the graph.
     """
     if isinstance(interval, bool) or not isinstance(interval, (int, float)) or not 0.01 <= interval <= 60:
         raise InputError(f"interval is the seconds per frame, from 0.01 to 60, got {interval!r}")
+    if not isinstance(flow, bool):
+        raise InputError(f"flow is True (each edge shows the gradient it carries back, from its "
+                         f"backward step on) or False, got {flow!r}")
     for bad in _CHOSEN:
         if bad in draw_options:
             raise InputError(f"player() chooses {bad}= for each frame itself; leave it out")
@@ -283,7 +292,7 @@ def player(f: Any, mode: str = "both", *, digits: int = 5, interval: float = 1.2
     draw_options.setdefault("rankdir", "LR")
     draw_options.setdefault("edge_labels", "full")
     draw_options.setdefault("compact", False)  # one row per attached parameter: one cell per frame
-    plan = make_plan(walk, draw_options)
+    plan = make_plan(walk, draw_options, flow=flow and mode != "forward")
     if len(plan.frames) > FRAMES_WARN:
         warnings.warn(
             f"player: {len(plan.frames)} steps to play, more than {FRAMES_WARN}: a long walk to "
@@ -345,6 +354,9 @@ def _frame_pngs(plan: Plan, theme: Any, dpi: float) -> list[bytes]:
                 shown[node_id] = label
         for key, c in layout.edge_cells.items():
             text = "".join(plan.cells[c].at(i))
+            if key in layout.flow_cells:  # a second line, in the colour of the gradient's flow
+                flow = html.escape("".join(plan.cells[layout.flow_cells[key]].at(i)), quote=False) or "&#160;"
+                text = f'<{html.escape(text, quote=False)}<br/><font color="{theme.flow}">{flow}</font>>'
             if shown.get(key) != text and key in edges:
                 edges[key].attr[label_attr] = text
                 shown[key] = text
@@ -565,12 +577,14 @@ _JS = """
     scale.textContent = Math.round(100 * z / NATURAL) + "%";
   }
   function fit() { return Math.min((view.clientWidth - 2) / W, (view.clientHeight - 2) / H); }
-  function legible() { return Math.min(NATURAL, Math.max(fit(), LEGIBLE / smallest)); }
-  if (!page) {  /* in a notebook: as tall as the diagram at a legible size, at most 75% of the window */
-    var wide = Math.min(NATURAL, Math.max((view.clientWidth - 2) / W, LEGIBLE / smallest));
-    view.style.height = Math.min(H * wide + 24, window.innerHeight * 0.75) + "px";
+  /* the whole graph where its text stays legible; a graph too wide for that at its own size
+     (1:1), scrolled, the active box kept in view */
+  function opening(z) { return z * smallest >= LEGIBLE ? Math.min(NATURAL, z) : NATURAL; }
+  if (!page) {  /* in a notebook: as tall as the diagram at its opening size, at most 75% of the window */
+    var tall = H * opening((view.clientWidth - 2) / W) + 24;
+    view.style.height = Math.min(tall, window.innerHeight * 0.75) + "px";
   }
-  setZoom(legible(), 0, 0);
+  setZoom(opening(fit()), 0, 0);
 
   function stop() {
     if (timer !== null) { clearInterval(timer); timer = null; }
