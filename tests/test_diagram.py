@@ -621,6 +621,19 @@ def test_collapse_hint_fits_and_collapsing_everything_keeps_the_output():
     assert "<b>out</b>" in every and "peripheries=2" in every     # the output keeps its own box
 
 
+def test_a_step_shows_the_flow_of_every_edge_the_backward_pass_went_along_so_far():
+    """As the player does: one more flow per backward step; at the last, x's flows sum to dx."""
+    ex = cs231n_staged()
+    walk = sg.steps(ex.output, mode="both")
+    counts = [sum(len(v) for v in flows(s.diagram(digits=17, edge_labels="full").source).values())
+              for s in walk]
+    assert counts == [0] * 11 + list(range(1, 13))        # 10 forward steps, the seed, 12 edges
+    found = flows(walk[-1].diagram(digits=17, edge_labels="full").source)
+    into_x = [out for (tail, _), rows in found.items() if tail == "n0" for _, _, out in rows]
+    assert math.fsum(into_x) == pytest.approx(2.0595697955721652, rel=1e-15)
+    assert flows(walk[-1].diagram(flow=False, edge_labels="full").source) == {}
+
+
 def test_a_backward_step_can_show_the_flow_on_its_edge_and_frames_share_one_layout():
     ex = cs231n_staged()
     walk = sg.steps(ex.output, mode="both")

@@ -134,6 +134,7 @@ class _History:
     value: dict[Node, Any] = field(default_factory=dict)
     value_at: dict[Node, int] = field(default_factory=dict)
     grad_events: dict[Node, list[tuple[int, Any]]] = field(default_factory=dict)
+    sent: list[tuple[int, tuple[Node, Node]]] = field(default_factory=list)  # (index, edge)
 
     def grad(self, node: Node, total: Any, index: int) -> None:
         self.grad_events.setdefault(node, []).append((index, total))
@@ -190,6 +191,13 @@ class Step:
         return known
 
     @property
+    def sent(self) -> list[tuple[Node, Node]]:
+        """The ``(input, consumer)`` edges the backward pass has sent a gradient along so far."""
+        h = self._history
+        assert h is not None
+        return [edge for i, edge in h.sent if i <= self.index]
+
+    @property
     def highlight(self) -> tuple[Any, ...]:
         """The active node and edges: a backward step's edge, a forward step's input edges."""
         if self.edge is not None:
@@ -201,9 +209,11 @@ class Step:
     def diagram(self, **options: Any) -> Any:
         """The diagram at this step: known values and gradients, the active node and edge.
 
-        Options go to :func:`scalargraph.draw`; ``digits`` is the steps' ``digits`` unless given;
-        ``flow=step.edge`` writes the gradient a backward step's edge carries. Every step of one
-        pass is drawn with the layout of the finished pass, so frames do not jump.
+        Options go to :func:`scalargraph.draw`; ``digits`` is the steps' ``digits`` unless given.
+        Each edge the backward pass has gone along so far (this step's too) writes the gradient
+        it carried back, as the player does (``flow=step.edge``: this step's edge alone;
+        ``flow=False``: none). Every step of one pass is drawn with the layout of the finished
+        pass, so frames do not jump.
         """
         from ..drawing.diagram import draw
 
@@ -211,9 +221,12 @@ class Step:
         assert h is not None
         options.setdefault("digits", options.pop("precision", h.digits))
         options.setdefault("fold", False)  # every frame draws the same boxes
+        every_flow = "flow" not in options
+        options.setdefault("flow", self.sent)
         if "rankdir" not in options or "edge_labels" not in options:
             final = {n: events[-1][1] for n, events in h.grad_events.items()}
-            chosen = draw(self.output, values=h.value, grads=final, **options).layout
+            finished = {**options, "flow": [edge for _, edge in h.sent]} if every_flow else options
+            chosen = draw(self.output, values=h.value, grads=final, **finished).layout
             for key, value in chosen.items():
                 options.setdefault(key, value)
         return draw(self.output, values=self.values, grads=self.grads,
@@ -317,6 +330,7 @@ def _backward_steps(graph: Graph, names: dict[Node, str], digits: int, history: 
         node, k, inp, local = edge.consumer, edge.index, edge.input, edge.local
         index = start + len(result)
         history.grad(inp, flow.total, index)
+        history.sent.append((index, (inp, node)))
         numbers = (flow.upstream, local, flow.contribution, flow.total)
         text, latex = _backward_equation(node, k, names, dnames, numbers, digits)
         result.append(Step(index, "backward", inp, (inp, node), text, latex, local=local,
