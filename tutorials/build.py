@@ -6,8 +6,10 @@
 Each notebook runs top to bottom in a fresh kernel (working directory: a temporary
 directory, so nothing a notebook writes lands in the repository). A cell that raises
 stops the build with the cell's error. Volatile metadata (execution timestamps) is
-not recorded, execution counts are sequential from 1, and cell ids are kept, so
-re-building an unchanged notebook gives the same file. tests/test_notebooks.py uses
+not recorded, execution counts are sequential from 1, cell ids are kept, and a line
+redrawn with carriage returns (a progress bar) is saved as it ends up on screen, so
+re-building an unchanged notebook gives the same file, but for the seconds a progress
+bar reports. tests/test_notebooks.py uses
 `execute` from this file to run the notebooks as part of `make test`.
 """
 
@@ -87,6 +89,9 @@ def clean(nb: Any) -> Any:
             cell.metadata.pop("collapsed", None)
             cell.metadata.pop("scrolled", None)
             cell.outputs = coalesce_streams(cell.outputs)
+            for out in cell.outputs:
+                if out.output_type == "stream":
+                    out.text = as_shown(out.text)
     nb.metadata.pop("widgets", None)
     nb.metadata.pop("papermill", None)
     return nb
@@ -108,6 +113,16 @@ def coalesce_streams(outputs: list[Any]) -> list[Any]:
         else:
             merged.append(out)
     return merged
+
+
+def as_shown(text: str) -> str:
+    """Stream text as a terminal or Jupyter shows it: of a line redrawn with ``\\r``, the last
+    drawing (how many drawings a progress bar makes depends on the machine's speed).
+
+    >>> as_shown("\\rstep 1/4 [#...]\\rstep 4/4 [####]\\nok\\n")
+    'step 4/4 [####]\\nok\\n'
+    """
+    return "\n".join(line.rsplit("\r", 1)[-1] for line in text.split("\n"))
 
 
 def build(path: Path) -> float:
