@@ -173,3 +173,29 @@ def test_ipython_shows_the_hint_and_other_errors_unchanged():
     assert shown[1] == shown[4] and "'int' object has no attribute 'foo'" in shown[1]
     assert "tanh" not in shown[5] and "'tahn'" in shown[5]  # hints(False)
     assert "Did you mean .relu()?" in shown[7]  # hints() again
+
+
+def test_jupyter_shows_the_hint_in_the_cell_error():
+    """A real kernel (ipykernel, as JupyterLab runs it): the error output of the cell."""
+    pytest.importorskip("nbclient")
+    import importlib.util
+    from pathlib import Path
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    build_py = Path(__file__).resolve().parent.parent / "tutorials" / "build.py"
+    spec = importlib.util.spec_from_file_location("tutorials_build_hints", build_py)
+    assert spec is not None and spec.loader is not None
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    cells = ["import scalargraph as sg\nx = sg.Node(1.0, name='x')", "x.tahn()", "(1).foo", "x.value, x.grad"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    NotebookClient(nb, kernel_name="python3", kernel_manager_class=build.this_python_kernel(), timeout=120,
+                   allow_errors=True, extra_arguments=build.KERNEL_ARGS).execute()
+    tahn, foo = (nb.cells[i].outputs[0] for i in (1, 2))
+    assert tahn.output_type == "error" and tahn.ename == "AttributeError"
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(tahn.traceback))
+    assert "'Node' object has no attribute 'tahn'\nNode has no attribute 'tahn'. Did you mean .tanh()?" in shown
+    assert foo.output_type == "error" and "Did you mean" not in "\n".join(foo.traceback)
+    assert nb.cells[3].outputs[0].data["text/plain"] == "(1.0, None)"
