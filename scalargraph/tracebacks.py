@@ -116,6 +116,19 @@ def hints(on: bool = True) -> None:
     if sys.excepthook is _excepthook:
         sys.excepthook = _previous_hook
         _previous_hook = None
-    if _shell is not None and _shell.custom_exceptions == (AttributeError,):
-        _shell.set_custom_exc((), None)
+    if _shell is not None:
+        if _is_ours(_shell):  # not a handler someone set after ours
+            _shell.set_custom_exc((), None)
         _shell = None
+
+
+def _is_ours(shell: Any) -> bool:
+    """Whether the shell's custom exception handler is ours (IPython wraps it in a closure)."""
+    wrapped = getattr(getattr(shell, "CustomTB", None), "__func__", None)
+    for cell in getattr(wrapped, "__closure__", None) or ():
+        try:
+            if cell.cell_contents is _ipython_handler:
+                return True
+        except ValueError:  # an empty cell
+            continue
+    return False

@@ -151,6 +151,9 @@ for cell in ["x.tahn()", "(1).foo", "x.value, x.grad", "sg.hints(False)", "(1).f
     print(flush=True)
     print(repr(result.error_in_exec), flush=True)
 print("custom:", shell.custom_exceptions)
+shell.set_custom_exc((KeyError,), lambda *a, **k: None)  # someone else's handler, after ours
+shell.run_cell("sg.hints(False)")
+print("theirs kept:", shell.custom_exceptions)
 """
 
 
@@ -161,7 +164,7 @@ def test_ipython_shows_the_hint_and_other_errors_unchanged():
     out = re.sub(r"In\[\d+\]", "In[n]", out)
     first, *cells = out.split("=== ")
     assert first.strip() == "custom: (<class 'AttributeError'>,)", done.stderr + out
-    assert out.rstrip().endswith("custom: (<class 'AttributeError'>,)")
+    assert out.rstrip().endswith("custom: (<class 'AttributeError'>,)\ntheirs kept: (<class 'KeyError'>,)")
     shown = [c.split("\n", 1)[1] for c in cells]  # each cell's output, in the order above
     tahn = shown[0]
     assert "AttributeError: 'Node' object has no attribute 'tahn'\nNode has no attribute 'tahn'. " \
