@@ -57,6 +57,7 @@ from .errors import (
     RenderError,
     ScalargraphError,
 )
+from .tracebacks import hints
 
 if TYPE_CHECKING:  # the lazy names below, for type checkers and IDEs
     from .core.grad import grad  # noqa: F401
@@ -102,7 +103,7 @@ __all__ = [
     "maximum", "minimum", "heaviside", "sign", "sum", "mean",
     "ScalargraphError", "DomainError", "OperandTypeError", "ArityError", "InputError",
     "BatchShapeError", "BackwardError", "ParseError", "MissingDependencyError", "RenderError",
-    "DerivativeMismatchWarning", "ConversionError", *_LAZY,
+    "DerivativeMismatchWarning", "ConversionError", "hints", *_LAZY,
 ]
 
 
@@ -134,3 +135,4 @@ def _node_diagram(node: Node, include: Any = None, exclude: Any = None, **kwargs
 
 
 set_display(_node_diagram)
+hints()  # "Did you mean .relu()?" under a misspelled Node attribute's error (sg.hints(False): off)

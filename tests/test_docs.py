@@ -101,8 +101,8 @@ def test_the_picture_has_the_contract_rows_and_the_real_imports() -> None:
     h = hooks()
     order = h.layers()
     names = [n for row in order for n in row]
-    assert order == [["cli"], ["learning"], ["teaching"], ["drawing"], ["checks", "parsing", "bridges"],
-                     ["core"], ["errors"]]
+    assert order == [["cli"], ["learning"], ["teaching"], ["drawing"], ["checks", "parsing", "bridges",
+                     "tracebacks"], ["core"], ["errors"]]
     edges = h.imports_between(names)
     assert edges == imports_by_ast(names)
     # Known imports, found by reading the code: the player renders, the CLI parses.
@@ -112,7 +112,7 @@ def test_the_picture_has_the_contract_rows_and_the_real_imports() -> None:
     dot = h.layers_dot(order, edges)
     for a, b in edges:
         assert f"  {a} -> {b};" in dot
-    assert "{ rank=same; checks; parsing; bridges; }" in dot
+    assert "{ rank=same; checks; parsing; bridges; tracebacks; }" in dot
 
 
 def test_the_picture_renders() -> None:

@@ -65,6 +65,8 @@ BREAKS = [
     ("teaching/tape.py", "from .. import cli", {"cli", "layers"}),
     ("parsing/parser.py", "from ..checks import gradcheck", {"layers"}),
     ("errors.py", "from .core import node", {"layers"}),
+    ("core/node.py", "from .. import tracebacks", {"core", "layers"}),
+    ("tracebacks.py", "from . import parsing", {"layers"}),
 ]
 
 
