@@ -54,5 +54,9 @@ def load(ref: str, name: str = "scalargraph_baseline") -> ModuleType:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
-    spec.loader.exec_module(module)
+    hook = sys.excepthook
+    try:
+        spec.loader.exec_module(module)
+    finally:  # a package that installs a traceback hook on import (sg.hints) leaves this process's alone
+        sys.excepthook = hook
     return module
