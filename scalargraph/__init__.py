@@ -55,6 +55,7 @@ from .errors import (
     OperandTypeError,
     ParseError,
     RenderError,
+    RenderWarning,
     ScalargraphError,
 )
 from .tracebacks import hints
@@ -103,7 +104,7 @@ __all__ = [
     "maximum", "minimum", "heaviside", "sign", "sum", "mean",
     "ScalargraphError", "DomainError", "OperandTypeError", "ArityError", "InputError",
     "BatchShapeError", "BackwardError", "ParseError", "MissingDependencyError", "RenderError",
-    "DerivativeMismatchWarning", "ConversionError", "hints", *_LAZY,
+    "DerivativeMismatchWarning", "RenderWarning", "ConversionError", "hints", *_LAZY,
 ]
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "OperandTypeError",
     "ParseError",
     "RenderError",
+    "RenderWarning",
     "ScalargraphError",
 ]
 
@@ -73,6 +74,11 @@ class MissingDependencyError(ScalargraphError, ImportError):
 
 class RenderError(ScalargraphError, RuntimeError):
     """A diagram could not be rendered or saved."""
+
+
+class RenderWarning(UserWarning):
+    """Graphviz drew the picture but reported a problem on the way (a label it could not
+    read, a layout it had to give up on); the message is what Graphviz said."""
 
 
 class DerivativeMismatchWarning(UserWarning):

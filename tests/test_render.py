@@ -256,3 +256,19 @@ def test_html_shrinks_to_the_cell_but_not_below_legible():
     view_width = float(re.search(r'viewBox="[-0-9.]+ [-0-9.]+ ([0-9.]+)', page).group(1))
     smallest = min(float(s) for s in re.findall(r'font-size="([0-9.]+)"', page))
     assert smallest * int(m.group(1)) / view_width == pytest.approx(9, abs=0.05)  # 9 px at min-width
+
+
+def test_what_graphviz_says_while_drawing_is_shown_but_its_harmless_font_line(recwarn) -> None:
+    """A problem Graphviz reports while it still draws (here an empty <font> in a label,
+    which it drops) reaches the user as a RenderWarning with Graphviz's words; the bundled
+    Fontconfig's 'reset-dirs' line does not (tests/test_fontconfig.py: a first draw is silent)."""
+    pytest.importorskip("pygraphviz")
+    from scalargraph.drawing.render import harmless, render
+
+    with pytest.warns(sg.RenderWarning, match=r"syntax error .* in label of edge a -> b"):
+        svg = render('digraph { a -> b [label=<x<br/><font color="red"></font>>] }', "svg", engine="pygraphviz")
+    assert svg.startswith(b"<?xml")
+    render("digraph { a -> b [label=<x<br/>y>] }", "svg", engine="pygraphviz")
+    assert not [w for w in recwarn if issubclass(w.category, sg.RenderWarning)]
+    assert harmless('Fontconfig warning: "/usr/share/fontconfig/conf.avail/05-reset-dirs-sample.conf", '
+                    'line 6: unknown element "reset-dirs"')

@@ -24,11 +24,11 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from ..errors import MissingDependencyError, RenderError
+from ..errors import MissingDependencyError, RenderError, RenderWarning
 
 __all__ = [
     "ENGINES", "FORMATS", "SUFFIXES", "as_path", "available_engines", "check_target", "file_error",
-    "render", "suffix_format", "write_file", "write_files",
+    "harmless", "render", "suffix_format", "write_file", "write_files",
 ]
 
 #: Image formats :func:`render` produces.
@@ -103,7 +103,23 @@ def _render_pygraphviz(dot_source: str, fmt: str) -> bytes:
         detail = " ".join(said) if said else ""
         raise RenderError(f"Graphviz (pygraphviz) could not render this DOT as {fmt}: {err} {detail}".rstrip()
                           ) from None
+    problems = [line for line in said if not harmless(line)]
+    if problems:
+        warnings.warn(f"Graphviz drew this {fmt} but said: {' '.join(problems)}", RenderWarning, stacklevel=4)
     return bytes(data)
+
+
+def harmless(line: str) -> bool:
+    """The one line the bundled Graphviz prints on its first render on a newer system: its
+    older Fontconfig does not know Debian's ``reset-dirs`` element (fonts are found anyway).
+
+    >>> harmless('Fontconfig warning: "/usr/share/fontconfig/conf.avail/05-reset-dirs-sample.conf", '
+    ...          'line 6: unknown element "reset-dirs"')
+    True
+    >>> harmless('Error: syntax error in line 1 ... <font color="red"></font> ...')
+    False
+    """
+    return line.startswith("Fontconfig warning:") and '"reset-dirs"' in line
 
 
 @contextlib.contextmanager
