@@ -17,21 +17,18 @@ Run alone: ``python benchmarks/bench_explore.py``.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-import uuid
 from pathlib import Path
 from typing import Any
 
 from common import main, row
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # labserver.py
 
 import scalargraph as sg
 from scalargraph.learning.examples import cs231n_staged
@@ -44,9 +41,6 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                "--disable-background-networking", "--disable-component-update", "--disable-sync",
                "--no-first-run"]
-#: Every cell rendered; no news fetched (as tests/test_jupyterlab.py starts JupyterLab).
-SETTINGS = {"@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-            "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"}}
 NOTEBOOK = ["import scalargraph as sg", "w = sg.explore(sg.examples.cs231n_staged())\nw"]
 
 
@@ -80,50 +74,17 @@ def kernel_latencies(changes: int = CHANGES) -> dict[str, list[float]]:
 
 
 # ------------------------------------------------------------------ JupyterLab
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _start_lab(base: Path) -> tuple[subprocess.Popen[bytes], str, str]:
-    """A JupyterLab server over ``base/notebooks`` (holding explore.ipynb): (server, url, token)."""
+def _start_lab(base: Path) -> Any:
+    """A JupyterLab server (tests/labserver.py) over ``base/notebooks``, holding explore.ipynb."""
     import nbformat
+    from labserver import start
 
     root = base / "notebooks"
     root.mkdir()
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(src) for src in NOTEBOOK])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, root / "explore.ipynb")
-    settings = base / "settings"
-    for name, values in SETTINGS.items():
-        (settings / name).parent.mkdir(parents=True, exist_ok=True)
-        (settings / name).write_text(json.dumps(values))
-    port, token = _free_port(), uuid.uuid4().hex
-    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(settings),
-           "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"),
-           "JUPYTER_RUNTIME_DIR": str(base / "runtime"), "JUPYTER_DATA_DIR": str(base / "data"),
-           "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")}
-    with open(base / "server.log", "wb") as log:  # the server keeps its own handle
-        server = subprocess.Popen(
-            [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-             f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={token}",
-             "--ServerApp.port_retries=0", "--LabApp.news_url=", "--allow-root"],
-            env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            log_text = (base / "server.log").read_text(errors="replace")
-            raise RuntimeError(f"JupyterLab exited: {log_text[-500:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2) as answer:
-                if answer.status == 200:
-                    return server, url, token
-        except OSError:
-            time.sleep(0.3)
-    server.terminate()
-    raise RuntimeError("JupyterLab did not answer within 90 s")
+    return start(root, base)
 
 
 #: In the page: the keydown's time, and the time the diagram's text changed and the frame after.
@@ -154,7 +115,8 @@ def browser_latencies(changes: int = CHANGES) -> dict[str, Any] | None:
     if not os.path.exists(CHROMIUM):
         return None
     base = Path(tempfile.mkdtemp(prefix="sg-bench-explore-"))
-    server, url, token = _start_lab(base)
+    lab = _start_lab(base)
+    url, token = lab.url, lab.token
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
@@ -182,11 +144,7 @@ def browser_latencies(changes: int = CHANGES) -> dict[str, Any] | None:
             load.append(os.getloadavg()[0])
             browser.close()
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        lab.stop()
         shutil.rmtree(base, ignore_errors=True)
     if len(set(text)) != changes:
         raise AssertionError("a key press did not give the diagram new text")
