@@ -28,7 +28,9 @@ from typing import Any
 
 from common import main, row
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # labserver.py
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # chromium.py, labserver.py
+
+from chromium import CHROMIUM, LAUNCH_ARGS
 
 import scalargraph as sg
 from scalargraph.learning.examples import cs231n_staged
@@ -37,10 +39,6 @@ __all__ = ["browser_latencies", "kernel_latencies", "rows"]
 
 #: Slider changes measured (each one slider step).
 CHANGES = 30
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               "--no-first-run"]
 NOTEBOOK = ["import scalargraph as sg", "w = sg.explore(sg.examples.cs231n_staged())\nw"]
 
 

@@ -1,12 +1,14 @@
-"""Shared test helpers: independent answers (central differences) and clean state."""
+"""Shared test helpers: independent answers (central differences), clean state, a browser."""
 
 from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 import pytest
+from chromium import CHROMIUM, LAUNCH_ARGS
 from hypothesis import settings
 
 # Hypothesis profiles. `ci` (the default, `make test`): a fixed seed, so every run checks
@@ -56,3 +58,15 @@ def smallest_text_px(svg: str, shown_width: float = 880.0) -> float:
         scale = float(m.group(1)) if m else 1.0
     sizes = [float(t.get("font-size", "14")) for t in root.iter(f"{ns}text")]
     return min(sizes) * scale * shown / view_width
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Chromium (Playwright), one for the whole run; skips where there is none."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("no chromium here (Debian: apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()

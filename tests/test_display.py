@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
-import os
 import re
-import shutil
 
 import pytest
 
@@ -15,8 +13,6 @@ from scalargraph.drawing import display
 from scalargraph.learning.examples import circuit
 
 Image = pytest.importorskip("PIL.Image")
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
 
 
 def _png_size(data: str | bytes) -> tuple[int, int]:
@@ -86,18 +82,6 @@ def test_the_player_bundle_holds_the_live_player_and_a_static_last_frame() -> No
     assert carried is not None
     assert re.sub(r"<(\\+)/(script)", lambda m: "<" + m.group(1)[1:] + "/" + m.group(2), carried.group(1),
                   flags=re.I) == p.fragment()
-
-
-# ------------------------------------------------------------------ in a browser
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("no chromium here (Debian: apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize("scripts", [True, False])

@@ -16,7 +16,6 @@ Skips only where Chromium is missing (Debian: apt-get install chromium).
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -30,27 +29,12 @@ import pytest
 
 TUTORIALS = Path(__file__).resolve().parent.parent / "tutorials"
 SAVED = sorted(TUTORIALS.glob("[0-9][0-9]_*.ipynb"))
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               "--no-first-run"]
 START_TIMEOUT = 90  # seconds for the server to answer
 RUN_TIMEOUT = 300  # seconds for Run All on one notebook
 EXPLORE_NOTEBOOK = [
     "import scalargraph as sg",
     "w = sg.explore(sg.examples.cs231n_staged())\nw",
 ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("no chromium here (Debian: apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

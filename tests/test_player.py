@@ -7,7 +7,6 @@ import html
 import math
 import os
 import re
-import shutil
 import sys
 import warnings
 import xml.etree.ElementTree as ET
@@ -20,10 +19,6 @@ from scalargraph.drawing.diagram import THEMES
 from scalargraph.learning.examples import circuit, cs231n_staged, param_attached
 
 N = notes()
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               "--no-first-run"]
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -385,17 +380,6 @@ def test_boxes_fit_the_widest_text_they_will_show(cs231n_player: sg.Player) -> N
 
 
 # ------------------------------------------------------------------ in a browser
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("no chromium here (Debian: apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
-
-
 def open_page(browser, path, javascript: bool = True):
     context = browser.new_context(viewport={"width": 1280, "height": 800}, java_script_enabled=javascript)
     page = context.new_page()
